@@ -1,0 +1,28 @@
+package io.soak.engine;
+
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/**
+ * The canonical JSON of the project: snake_case names, map keys sorted, records in declaration order,
+ * durations as ISO-8601 strings. The same bytes for the same value in every run (rows, manifests).
+ */
+public final class Json {
+
+    private Json() {
+    }
+
+    public static ObjectMapper canonical() {
+        return JsonMapper.builder()
+                .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+                .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false)
+                .configure(MapperFeature.SORT_CREATOR_PROPERTIES_FIRST, true)
+                .addModule(new com.fasterxml.jackson.databind.module.SimpleModule("soak-durations")
+                        .addSerializer(java.time.Duration.class, new com.fasterxml.jackson.databind.ser.std.ToStringSerializer()))
+                .build();
+    }
+}

@@ -1,0 +1,56 @@
+package io.soak.engine;
+
+import io.soak.api.stats.MinuteStats;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A host-side part of a run that is not a stage: time-series export, the alert engine, the evidence
+ * (parity, reports). The engine calls every method from its own control thread (in simulation: the
+ * driver thread), never concurrently for one extension. Extensions are given to the engine by the
+ * launcher; they never start threads of their own for run logic (timers: {@link RunContext#scheduler()}).
+ *
+ * <p>Order of calls in a run: {@code beforeStart} → ({@code onMinute} | {@code onHealthTick})* →
+ * {@code onStopping} → stages and sinks stopped → {@code afterRun} → verdict evaluated →
+ * {@code afterVerdict}. {@link #manifestSections()} is read at every manifest refresh.
+ */
+public interface RunExtension {
+
+    /** Short name, used in logs and as the manifest key of errors it raised. */
+    String name();
+
+    /** Before any stage starts (for example a time-series reachability preflight). Throwing fails the run (exit 3). */
+    default void beforeStart(RunContext run) throws Exception {
+    }
+
+    /**
+     * One closed minute: the per-symbol rows and the {@code all} row of the same minute (the report stage
+     * emits the {@code all} row last; the engine calls this when it arrives).
+     */
+    default void onMinute(RunContext run, List<MinuteStats> minute) {
+    }
+
+    /** After every health tick. */
+    default void onHealthTick(RunContext run, RunStatus status) {
+    }
+
+    /** When the graceful stop begins, before stages stop (for example a final export). */
+    default void onStopping(RunContext run) {
+    }
+
+    /**
+     * After stages, sinks and sources stopped and committed; before the verdict. {@code manifest} is the
+     * manifest tree so far (read-only); evidence sections this adds go into {@link #manifestSections()}.
+     */
+    default void afterRun(RunContext run, Map<String, Object> manifest) throws Exception {
+    }
+
+    /** After the verdict is in the manifest (for example the reports, which open with the verdict). */
+    default void afterVerdict(RunContext run, Map<String, Object> manifest) throws Exception {
+    }
+
+    /** Top-level manifest sections this extension owns, for example {@code timeseries_export} or {@code alerts}. */
+    default Map<String, Object> manifestSections() {
+        return Map.of();
+    }
+}
