@@ -27,6 +27,7 @@ public final class Registry {
     public static final String EXPORTER = "exporter";
     public static final String FEED = "feed";
     public static final String REPLAY = "replay";
+    public static final String EMULATOR = "emulator";
 
     private final Map<String, Map<String, Object>> byCategory = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
@@ -36,7 +37,7 @@ public final class Registry {
     }
 
     public void removeStage(StageFactory f) {
-        remove(STAGE, f.kind(), f);
+        removeEntry(STAGE, f.kind(), f);
     }
 
     public void addSink(SinkFactory f) {
@@ -44,7 +45,7 @@ public final class Registry {
     }
 
     public void removeSink(SinkFactory f) {
-        remove(SINK, f.type(), f);
+        removeEntry(SINK, f.type(), f);
     }
 
     public void addExporter(ExporterFactory f) {
@@ -52,7 +53,7 @@ public final class Registry {
     }
 
     public void removeExporter(ExporterFactory f) {
-        remove(EXPORTER, f.type(), f);
+        removeEntry(EXPORTER, f.type(), f);
     }
 
     public void addFeed(FeedSourceFactory f) {
@@ -60,7 +61,7 @@ public final class Registry {
     }
 
     public void removeFeed(FeedSourceFactory f) {
-        remove(FEED, f.type(), f);
+        removeEntry(FEED, f.type(), f);
     }
 
     public void addReplay(ReplayFeedFactory f) {
@@ -68,7 +69,7 @@ public final class Registry {
     }
 
     public void removeReplay(ReplayFeedFactory f) {
-        remove(REPLAY, f.type(), f);
+        removeEntry(REPLAY, f.type(), f);
     }
 
     public Optional<StageFactory> stage(String kind) {
@@ -91,6 +92,33 @@ public final class Registry {
         return get(REPLAY, type, ReplayFeedFactory.class);
     }
 
+    public void addEmulator(io.soak.api.source.FeedEmulatorFactory f) {
+        put(EMULATOR, f.type(), f);
+    }
+
+    public void removeEmulator(io.soak.api.source.FeedEmulatorFactory f) {
+        removeEntry(EMULATOR, f.type(), f);
+    }
+
+    public Optional<io.soak.api.source.FeedEmulatorFactory> emulator(String type) {
+        return get(EMULATOR, type, io.soak.api.source.FeedEmulatorFactory.class);
+    }
+
+    /** Adds a factory of a category this class has no typed method for (extensions' own services). */
+    public void add(String category, String key, Object factory) {
+        put(category, key, factory);
+    }
+
+    /** Removes a factory added with {@link #add}. */
+    public void remove(String category, String key, Object factory) {
+        removeEntry(category, key, factory);
+    }
+
+    /** A factory of any category. */
+    public <T> Optional<T> find(String category, String key, Class<T> type) {
+        return get(category, key, type);
+    }
+
     /** Keys known in a category, sorted. */
     public java.util.SortedSet<String> keys(String category) {
         return new java.util.TreeSet<>(byCategory.getOrDefault(category, Map.of()).keySet());
@@ -109,7 +137,7 @@ public final class Registry {
         listeners.forEach(l -> l.accept(new Change(category, key, true, factory)));
     }
 
-    private void remove(String category, String key, Object factory) {
+    private void removeEntry(String category, String key, Object factory) {
         Map<String, Object> m = byCategory.get(category);
         if (m != null && m.remove(key, factory)) {
             listeners.forEach(l -> l.accept(new Change(category, key, false, factory)));
