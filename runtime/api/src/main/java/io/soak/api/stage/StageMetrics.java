@@ -28,4 +28,13 @@ public interface StageMetrics {
      * JSON-serialisable by Jackson (records, maps, lists, strings, numbers, booleans) and immutable.
      */
     void fact(String name, Object value);
+
+    /**
+     * The fact last recorded under {@code name}, or null when none is known. Lets a restarted component
+     * continue a fact its predecessor built (for example the harvester's {@code substream_timeouts} list).
+     * The default returns null; engines that keep facts override it.
+     */
+    default Object factValue(String name) {
+        return null;
+    }
 }

@@ -1,0 +1,130 @@
+package io.soak.harvest.internal;
+
+import io.soak.api.market.BookDepth;
+import io.soak.api.market.MarketEvent;
+import io.soak.api.market.Trade;
+import io.soak.api.source.RawMessage;
+import io.soak.api.stage.StageMetrics;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * What the harvest stage does per raw message, apart from time: parse, count per stream, dedupe trades,
+ * keep the diff-stream books in sync, measure receive lag, and emit market events. Errors are counted and
+ * kept (the last few, truncated), never thrown. Single-threaded; no clock (times come from the messages).
+ */
+final class Harvester {
+
+    static final int ERROR_LINES_KEPT = 5;
+    static final int ERROR_LINE_CHARS = 200;
+
+    private final MarketParser parser = new MarketParser();
+    private final StageMetrics metrics;
+    private final Consumer<MarketEvent> out;
+    private final int dedupeWindow;
+    private final int topLevels;
+    private final Map<String, TradeDedupe> dedupe = new HashMap<>();
+    private final Map<String, LocalBook> books = new HashMap<>();
+    private final LagHistogram lag = new LagHistogram();
+    private final ArrayDeque<Map<String, Object>> lastErrors = new ArrayDeque<>();
+
+    Harvester(StageMetrics metrics, Consumer<MarketEvent> out, int dedupeWindow, int topLevels) {
+        this.metrics = metrics;
+        this.out = out;
+        this.dedupeWindow = dedupeWindow;
+        this.topLevels = topLevels;
+    }
+
+    /** Handles one raw message; returns its stream (for the freshness monitor), or null when it had none. */
+    StreamInfo onRaw(RawMessage raw) {
+        Object parsed;
+        try {
+            parsed = parser.parse(raw);
+        } catch (MalformedMessageException ex) {
+            StreamInfo s = parser.lastStream();
+            if (s != null) {
+                metrics.increment(s.counterKey);
+            }
+            error(raw, ex.getMessage());
+            return null;
+        }
+        StreamInfo stream = parser.lastStream();
+        metrics.increment(stream == null ? "messages_per_stream.depthSnapshot" : stream.counterKey);
+        if (parsed instanceof MarketEvent ev) {
+            lag.record(raw.receivedNanos() / 1_000_000 - ev.eventTimeMs());
+            if (ev instanceof Trade t) {
+                if (!dedupe.computeIfAbsent(t.stream(), k -> new TradeDedupe(dedupeWindow)).firstSeen(t.tradeId())) {
+                    metrics.increment("duplicates");
+                    return stream;
+                }
+            }
+            out.accept(ev);
+        } else if (parsed instanceof ParsedDepth d) {
+            depth(raw, d);
+        }
+        return stream;
+    }
+
+    private void depth(RawMessage raw, ParsedDepth d) {
+        String symbol = d.symbol();
+        if (symbol == null) { // a bare snapshot line: attributable only when exactly one diff book exists
+            if (books.size() != 1) {
+                error(raw, "snapshot without a symbol and " + books.size() + " diff books: cannot attribute it");
+                return;
+            }
+            symbol = books.keySet().iterator().next();
+            d = new ParsedDepth(true, symbol, symbol.toLowerCase(java.util.Locale.ROOT) + "@depthSnapshot", d.firstId(),
+                    d.finalId(), d.prevId(), d.bidPrices(), d.bidQuantities(), d.askPrices(), d.askQuantities(),
+                    d.eventTimeMs(), d.receivedNanos());
+        }
+        LocalBook book = books.computeIfAbsent(symbol, s -> new LocalBook(s, topLevels, 256, 5_000));
+        Consumer<BookDepth> emit = out::accept;
+        if (d.snapshot()) {
+            LocalBook.Outcome o = book.onSnapshot(d, emit);
+            metrics.increment(o == LocalBook.Outcome.SNAPSHOT_IGNORED ? "book_snapshots_ignored" : "book_snapshots");
+            return;
+        }
+        lag.record(raw.receivedNanos() / 1_000_000 - d.eventTimeMs());
+        switch (book.onDiff(d, emit)) {
+            case RESYNC -> metrics.increment("book_resyncs");
+            case BUFFERED -> metrics.increment("book_unsynced_diffs");
+            case STALE -> metrics.increment("book_stale_diffs");
+            default -> {
+            }
+        }
+    }
+
+    private void error(RawMessage raw, String why) {
+        metrics.increment("parse_errors");
+        String text = raw.text();
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("received_ns", raw.receivedNanos());
+        e.put("error", why);
+        e.put("text", text.length() > ERROR_LINE_CHARS ? text.substring(0, ERROR_LINE_CHARS) + "…" : text);
+        if (lastErrors.size() == ERROR_LINES_KEPT) {
+            lastErrors.pollFirst();
+        }
+        lastErrors.addLast(e);
+    }
+
+    List<Map<String, Object>> lastErrors() {
+        return List.copyOf(new ArrayList<>(lastErrors));
+    }
+
+    LagHistogram lag() {
+        return lag;
+    }
+
+    /** Per diff-book symbol: state and last update id. */
+    Map<String, Object> bookStates() {
+        Map<String, Object> m = new java.util.TreeMap<>();
+        books.forEach((s, b) -> m.put(s, Map.of("state", b.state().name().toLowerCase(java.util.Locale.ROOT),
+                "last_update_id", b.lastUpdateId(), "resyncs", b.resyncs())));
+        return m;
+    }
+}

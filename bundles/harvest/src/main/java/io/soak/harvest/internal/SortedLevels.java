@@ -1,0 +1,83 @@
+package io.soak.harvest.internal;
+
+import java.util.Arrays;
+
+/**
+ * One side of a local order book: prices ascending in primitive arrays (binary search, arraycopy on insert
+ * and remove). Cheaper than a boxed TreeMap for books of a few thousand levels updated by diffs of tens of
+ * levels. Bounded: past {@code maxLevels} the level farthest from the top is dropped.
+ */
+final class SortedLevels {
+
+    private final boolean bids;
+    private final int maxLevels;
+    private double[] prices = new double[256];
+    private double[] quantities = new double[256];
+    private int size;
+
+    SortedLevels(boolean bids, int maxLevels) {
+        this.bids = bids;
+        this.maxLevels = maxLevels;
+    }
+
+    void clear() {
+        size = 0;
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** Sets a level; quantity 0 removes it. */
+    void set(double price, double quantity) {
+        int i = Arrays.binarySearch(prices, 0, size, price);
+        if (i >= 0) {
+            if (quantity == 0) {
+                System.arraycopy(prices, i + 1, prices, i, size - i - 1);
+                System.arraycopy(quantities, i + 1, quantities, i, size - i - 1);
+                size--;
+            } else {
+                quantities[i] = quantity;
+            }
+            return;
+        }
+        if (quantity == 0) {
+            return;
+        }
+        int at = -i - 1;
+        if (size == prices.length) {
+            prices = Arrays.copyOf(prices, size * 2);
+            quantities = Arrays.copyOf(quantities, size * 2);
+        }
+        System.arraycopy(prices, at, prices, at + 1, size - at);
+        System.arraycopy(quantities, at, quantities, at + 1, size - at);
+        prices[at] = price;
+        quantities[at] = quantity;
+        size++;
+        if (size > maxLevels) {
+            if (bids) { // worst bid is the lowest
+                System.arraycopy(prices, 1, prices, 0, size - 1);
+                System.arraycopy(quantities, 1, quantities, 0, size - 1);
+            }
+            size--;
+        }
+    }
+
+    /** Best-first copy of the top {@code n} prices (bids descending, asks ascending). */
+    double[] topPrices(int n) {
+        return top(prices, n);
+    }
+
+    double[] topQuantities(int n) {
+        return top(quantities, n);
+    }
+
+    private double[] top(double[] src, int n) {
+        int k = Math.min(n, size);
+        double[] out = new double[k];
+        for (int j = 0; j < k; j++) {
+            out[j] = bids ? src[size - 1 - j] : src[j];
+        }
+        return out;
+    }
+}

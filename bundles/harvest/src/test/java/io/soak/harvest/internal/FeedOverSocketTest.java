@@ -1,0 +1,203 @@
+package io.soak.harvest.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.soak.api.capture.CaptureReplay;
+import io.soak.api.plan.FaultSpec;
+import io.soak.api.plan.SourceSpec;
+import io.soak.api.source.FeedEmulator;
+import io.soak.api.source.Ingress;
+import io.soak.api.source.RawMessage;
+import io.soak.api.source.SourceContext;
+import io.soak.api.stage.Envelope;
+import io.soak.api.stage.Settings;
+import io.soak.api.stage.StageMetrics;
+import io.soak.api.stage.Topics;
+import io.soak.api.time.Clock;
+import io.soak.api.time.Scheduler;
+import io.soak.emulator.internal.BinanceEmulatorFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The harvester's live source and stage against the real feed emulator over a real WebSocket on 127.0.0.1
+ * (plain classes, no framework): what arrives, reconnects, stalls, corrupt frames and depth gaps.
+ */
+class FeedOverSocketTest {
+
+    static final List<String> RECORDED = List.of("bookTicker", "trade", "depth@0ms");
+
+    @TempDir
+    Path runDir;
+
+    /** A source context on the wall clock whose ingress hands every message to the test's consumer. */
+    record Ctx(SourceSpec spec, Settings config, WallTime time, StageMetrics metrics, Ingress ingress, Path runDirectory)
+            implements SourceContext {
+        @Override
+        public String runId() {
+            return "socket-test";
+        }
+
+        @Override
+        public Clock clock() {
+            return time;
+        }
+
+        @Override
+        public Scheduler scheduler() {
+            return time;
+        }
+    }
+
+    static SourceSpec emulated(List<String> files, String pace, List<String> symbols) {
+        return new SourceSpec("binance-ws", symbols, RECORDED, "", files, false, Map.of(),
+                Map.of("serve", "files", "pace", pace), Map.of());
+    }
+
+    @Test
+    @Timeout(90)
+    void everyRecordedMessageArrivesOverTheSocket() throws Exception {
+        List<String> files = List.of(SharedData.file(SharedData.BTC).toString(), SharedData.file(SharedData.ETH).toString());
+        SourceSpec spec = emulated(files, "max", List.of("BTCUSDT", "ETHUSDT"));
+        TestMetrics metrics = new TestMetrics();
+        Harvester harvester = new Harvester(metrics, e -> { }, 65_536, 5);
+        try (WallTime time = new WallTime(); FeedEmulator emulator = new BinanceEmulatorFactory().start(spec, 1)) {
+            BinanceWsSource source = new BinanceWsSource();
+            SourceSpec live = withEndpoint(spec, emulator.endpoint());
+            source.start(new Ctx(live, Settings.empty(), time, metrics, m -> {
+                harvester.onRaw(m); // OkHttp's single reader thread: sequential
+                return true;
+            }, runDir));
+            try {
+                await().atMost(Duration.ofSeconds(80)).until(() -> Boolean.TRUE.equals(emulator.describe().get("done"))
+                        && metrics.with("messages_per_stream.").values().stream().mapToLong(Long::longValue).sum()
+                        == 93_953 + 74_654 + 2);
+            } finally {
+                source.stop();
+            }
+        }
+        assertThat(metrics.with("messages_per_stream.")).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "btcusdt@bookTicker", 66_089L, "btcusdt@trade", 21_313L, "btcusdt@depth@0ms", 6_551L,
+                "btcusdt@depthSnapshot", 1L, "ethusdt@bookTicker", 53_992L, "ethusdt@trade", 14_076L,
+                "ethusdt@depth@0ms", 6_586L, "ethusdt@depthSnapshot", 1L));
+        assertThat(metrics.counter("parse_errors")).isZero();
+        assertThat(metrics.counter("book_resyncs")).isZero();
+        assertThat(metrics.counter("reconnect_count")).isZero();
+    }
+
+    @Test
+    @Timeout(90)
+    void aDroppedConnectionReconnectsAfterOneSecondAndLosesNothingAfterwards() throws Exception {
+        List<String> files = List.of(SharedData.file(SharedData.ETH).toString());
+        SourceSpec spec = emulated(files, "40x", List.of("ETHUSDT"));
+        TestMetrics metrics = new TestMetrics();
+        List<String> received = Collections.synchronizedList(new ArrayList<>());
+        try (WallTime time = new WallTime(); FeedEmulator emulator = new BinanceEmulatorFactory().start(spec, 1)) {
+            BinanceWsSource source = new BinanceWsSource();
+            source.start(new Ctx(withEndpoint(spec, emulator.endpoint()), Settings.empty(), time, metrics, m -> {
+                received.add(m.text());
+                return true;
+            }, runDir));
+            try {
+                await().atMost(Duration.ofSeconds(20)).until(() -> received.size() > 5_000);
+                emulator.inject(new FaultSpec(Duration.ZERO, "feed-drop", "", Duration.ZERO, Map.of()));
+                await().atMost(Duration.ofSeconds(20)).until(() -> metrics.counter("reconnect_count") == 1);
+                await().atMost(Duration.ofSeconds(60)).until(() -> Boolean.TRUE.equals(emulator.describe().get("done")));
+                await().atMost(Duration.ofSeconds(10)).until(() -> received.get(received.size() - 1)
+                        .equals(lastMessage(files)));
+            } finally {
+                source.stop();
+            }
+        }
+        assertThat(metrics.counter("reconnect_count")).isEqualTo(1);
+        assertThat(metrics.counter("planned_reconnects")).isZero();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> reconnects = (List<Map<String, Object>>) metrics.facts.get("reconnects");
+        assertThat(reconnects).singleElement().satisfies(r -> {
+            assertThat(r.get("backoff_ms")).isEqualTo(1000L);
+            assertThat(r.get("reason").toString()).isNotBlank();
+        });
+        // walk the recording: what arrived is the recording with exactly one hole (the time the socket was down)
+        int holes = 0;
+        boolean inHole = false;
+        int i = 0;
+        try (CaptureReplay replay = new CaptureReplay(new CaptureReplay.Options(files.stream().map(Path::of).toList(),
+                List.of(), Map.of(), false, 0))) {
+            RawMessage m;
+            while ((m = replay.next()) != null && i < received.size()) {
+                if (m.text().equals(received.get(i))) {
+                    i++;
+                    inHole = false;
+                } else if (!inHole) {
+                    holes++;
+                    inHole = true;
+                }
+            }
+        }
+        assertThat(i).as("every received message found in recording order").isEqualTo(received.size());
+        assertThat(holes).as("messages lost only while disconnected").isEqualTo(1);
+    }
+
+    @Test
+    @Timeout(60)
+    void stallCorruptFramesAndADepthGapAreSeenByTheStage() throws Exception {
+        List<String> files = List.of(SharedData.file(SharedData.BTC).toString());
+        SourceSpec spec = emulated(files, "20x", List.of("BTCUSDT"));
+        TestMetrics metrics = new TestMetrics();
+        AtomicLong seq = new AtomicLong();
+        try (WallTime time = new WallTime(); FeedEmulator emulator = new BinanceEmulatorFactory().start(spec, 1)) {
+            HarvestStage stage = new HarvestStage();
+            WallStageContext ctx = new WallStageContext(time, metrics, new Settings(Map.of("substream_timeout.trades_s", 1.0,
+                    "substream_timeout.book_s", 5.0, "substream_timeout.check_s", 0.1)));
+            time.run(() -> stage.start(ctx));
+            BinanceWsSource source = new BinanceWsSource();
+            source.start(new Ctx(withEndpoint(spec, emulator.endpoint()), Settings.empty(), time, metrics, m -> {
+                time.run(() -> stage.handle(new Envelope(Topics.RAW, seq.incrementAndGet(), m.receivedNanos(), m)));
+                return true;
+            }, runDir));
+            try {
+                await().atMost(Duration.ofSeconds(20)).until(() -> metrics.counter("messages_per_stream.btcusdt@depthSnapshot") == 1
+                        && metrics.counter("messages_per_stream.btcusdt@depth@0ms") > 200);
+                emulator.inject(new FaultSpec(Duration.ZERO, "feed-corrupt", "", Duration.ZERO, Map.of("count", 4)));
+                emulator.inject(new FaultSpec(Duration.ZERO, "feed-gap", "btcusdt@depth@0ms", Duration.ZERO, Map.of("count", 1)));
+                emulator.inject(new FaultSpec(Duration.ZERO, "feed-stall", "btcusdt@trade", Duration.ofSeconds(3), Map.of()));
+                await().atMost(Duration.ofSeconds(20)).until(() -> metrics.counter("parse_errors") == 4
+                        && metrics.counter("book_resyncs") >= 1
+                        && Boolean.TRUE.equals(metrics.facts.get("substream_timeout_detected")));
+            } finally {
+                source.stop();
+            }
+        }
+        @SuppressWarnings("unchecked")
+        List<SubstreamMonitor.Timeout> timeouts = (List<SubstreamMonitor.Timeout>) metrics.facts.get("substream_timeouts");
+        assertThat(timeouts).extracting(SubstreamMonitor.Timeout::substream).contains("btcusdt@trade");
+        assertThat(timeouts).extracting(SubstreamMonitor.Timeout::substream).doesNotContain("btcusdt@bookTicker");
+        assertThat(metrics.counter("parse_errors")).isEqualTo(4);
+    }
+
+    static String lastMessage(List<String> files) throws Exception {
+        try (CaptureReplay replay = new CaptureReplay(new CaptureReplay.Options(files.stream().map(Path::of).toList(),
+                List.of(), Map.of(), false, 0))) {
+            RawMessage m;
+            String last = null;
+            while ((m = replay.next()) != null) {
+                last = m.text();
+            }
+            return last;
+        }
+    }
+
+    static SourceSpec withEndpoint(SourceSpec s, String endpoint) {
+        return new SourceSpec(s.type(), s.symbols(), s.streams(), endpoint, s.files(), s.loop(), s.aliases(),
+                s.emulator(), s.settings());
+    }
+}

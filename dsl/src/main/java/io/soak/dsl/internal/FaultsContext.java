@@ -1,0 +1,138 @@
+package io.soak.dsl.internal;
+
+import io.soak.api.plan.FaultSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * {@code faults { }}: faults the engine injects at offsets from the run's start, for example
+ * {@code at 30.minutes, kill: 'signal'} or {@code at 10.minutes, feed: 'stall', target: 'btcusdt@trade', for: 200.seconds}.
+ */
+public final class FaultsContext extends BlockContext {
+
+    /** Every fault kind the plan may hold. */
+    public static final List<String> KINDS = List.of("kill", "crash", "hang", "swap", "feed-drop", "feed-stall",
+            "feed-latency", "feed-corrupt", "feed-gap", "timeseries-outage", "slow-sink");
+    /** Kinds that last a while and need {@code for:}. */
+    static final Set<String> LASTING = Set.of("hang", "feed-stall", "feed-latency", "feed-gap", "timeseries-outage", "slow-sink");
+    private static final Set<String> STAGE_KEYS = Set.of("kill", "crash", "hang", "swap");
+    private static final Set<String> FEED = Set.of("drop", "stall", "latency", "corrupt", "gap");
+
+    private record Entry(FaultSpec spec, int line) {
+    }
+
+    private final List<Entry> entries = new ArrayList<>();
+
+    FaultsContext(Evaluation eval) {
+        super(eval, "soak.faults", "faults { }");
+    }
+
+    @Override
+    String hint(String setting) {
+        return "at" .equals(setting) ? "at 30.minutes, kill: 'signal' (see docs/scenarios.md for every fault kind)" : null;
+    }
+
+    /** Schedules one fault; the map names its kind and target (see docs/scenarios.md). */
+    public void at(Map<String, Object> opts, Object when) {
+        enter("at");
+        String f = field("at");
+        Duration at = Values.nonNegativeDuration(f, when);
+        Map<String, Object> rest = new LinkedHashMap<>(opts);
+        String kind = null;
+        String target = null;
+        List<String> kindKeys = new ArrayList<>();
+        for (String k : List.of("kill", "crash", "hang", "swap", "feed", "timeseries", "slow", "kind")) {
+            if (rest.containsKey(k)) {
+                kindKeys.add(k);
+            }
+        }
+        if (kindKeys.size() != 1) {
+            throw new DslError(f + " " + Values.format(at) + " needs exactly one of kill:, crash:, hang:, swap:, feed:, timeseries:, slow: or kind:, got "
+                    + (kindKeys.isEmpty() ? "none" : String.join(", ", kindKeys)));
+        }
+        String key = kindKeys.get(0);
+        Object value = rest.remove(key);
+        String text = Values.text(f + " " + key + ":", value);
+        if (STAGE_KEYS.contains(key)) {
+            kind = key;
+            target = text;
+        } else if (key.equals("feed")) {
+            String what = text.toLowerCase(Locale.ROOT);
+            if (!FEED.contains(what)) {
+                throw new DslError(f + " feed: must be one of drop, stall, latency, corrupt, gap, got " + Values.show(value));
+            }
+            kind = "feed-" + what;
+        } else if (key.equals("timeseries")) {
+            if (!text.equalsIgnoreCase("outage")) {
+                throw new DslError(f + " timeseries: must be 'outage', got " + Values.show(value));
+            }
+            kind = "timeseries-outage";
+            target = "timeseries";
+        } else if (key.equals("slow")) {
+            kind = "slow-sink";
+            target = text;
+        } else {
+            kind = text.toLowerCase(Locale.ROOT);
+            if (!KINDS.contains(kind)) {
+                throw new DslError(f + " kind: " + Values.show(value) + " is not a fault kind; known: " + String.join(", ", KINDS));
+            }
+        }
+        if (rest.containsKey("target")) {
+            if (target != null && !key.equals("timeseries") && !key.equals("kind")) {
+                throw new DslError(f + " " + key + ": already names the target " + Values.show(target) + "; drop target:");
+            }
+            target = Values.text(f + " target:", rest.remove("target"));
+        }
+        if (target == null) {
+            if (STAGE_KEYS.contains(kind) || kind.equals("slow-sink") || kind.equals("feed-stall") || kind.equals("feed-gap")) {
+                throw new DslError(f + " " + kind + " needs a target: (" + (kind.startsWith("feed") ? "a stream such as 'btcusdt@trade'" : "a stage or sink") + ")");
+            }
+            target = "";
+        }
+        Duration lasting = Duration.ZERO;
+        if (rest.containsKey("for")) {
+            lasting = Values.positiveDuration(f + " for:", rest.remove("for"));
+        } else if (LASTING.contains(kind)) {
+            throw new DslError(f + " " + kind + " needs for: (how long it lasts, for example for: 20.seconds)");
+        }
+        Map<String, Object> params = new TreeMap<>();
+        for (Map.Entry<String, Object> e : rest.entrySet()) {
+            String k = Values.snake(e.getKey());
+            Object v = e.getValue();
+            if (v instanceof Duration d) {
+                // durations become integral milliseconds, the unit in the key: latency: 500.millis → ms = 500
+                params.put(k.equals("latency") ? "ms" : k.endsWith("_ms") || k.equals("ms") ? k : k + "_ms", d.toMillis());
+            } else {
+                params.put(k, Values.plain(f + " " + e.getKey() + ":", v));
+            }
+        }
+        if (kind.equals("swap") && !(params.get("jar") instanceof String)) {
+            throw new DslError(f + " swap needs jar: 'path/to/new-bundle.jar'");
+        }
+        if (kind.equals("feed-latency") && !params.containsKey("ms")) {
+            throw new DslError(f + " feed-latency needs latency: (for example latency: 500.millis)");
+        }
+        entries.add(new Entry(new FaultSpec(at, kind, target, lasting, params), lineOf("at")));
+    }
+
+    List<FaultSpec> build(Duration runDuration) {
+        List<FaultSpec> out = new ArrayList<>();
+        for (Entry e : entries) {
+            FaultSpec s = e.spec();
+            if (s.at().compareTo(runDuration) >= 0) {
+                throw new DslError(e.line(), field("at") + " " + Values.format(s.at()) + " (" + s.kind()
+                        + (s.target().isEmpty() ? "" : " " + s.target()) + ") must be before the end of the run (soak.duration "
+                        + Values.format(runDuration) + ")");
+            }
+            out.add(s);
+        }
+        out.sort(java.util.Comparator.comparing(FaultSpec::at));
+        return out;
+    }
+}

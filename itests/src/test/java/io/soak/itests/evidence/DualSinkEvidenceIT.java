@@ -1,0 +1,128 @@
+package io.soak.itests.evidence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.soak.api.plan.Criterion;
+import io.soak.api.plan.FaultSpec;
+import io.soak.api.plan.Mode;
+import io.soak.api.plan.Pace;
+import io.soak.api.plan.RestartPolicy;
+import io.soak.api.plan.ScenarioPlan;
+import io.soak.api.plan.SourceSpec;
+import io.soak.api.plan.TimeseriesSpec;
+import io.soak.api.sink.Row;
+import io.soak.api.stage.Settings;
+import io.soak.engine.RunExtension;
+import io.soak.engine.RunOutcome;
+import io.soak.evidence.EvidenceExtensionFactory;
+import io.soak.evidence.Verifier;
+import io.soak.testing.SoakHost;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The real pipeline (harvest, signal, broker, report bundles in the real Felix host) over the shared
+ * recordings at max pace, writing both sinks, with the signal stage killed and the SQLite sink crashed
+ * mid-run: the two sinks must hold exactly the same rows (parity exact, 0 differences), neither may miss or
+ * repeat a seq, the evidence files must be there, and {@code soak verify}'s logic must agree with the
+ * manifest. Both sink bundles (the SQLite one with its embedded native library) load inside Felix here.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class DualSinkEvidenceIT {
+
+    private static final List<String> SYMBOLS = List.of("BTCUSDT", "ETHUSDT");
+
+    @RegisterExtension
+    static final SoakHost HOST = SoakHost.builder()
+            .bundles("soak-harvest", "soak-signal", "soak-broker", "soak-report", "soak-sink-jsonl", "soak-sink-sqlite")
+            .awaitStages("harvest", "signal", "broker", "report").await("sink", "jsonl", "sqlite").build();
+
+    private static Path data;
+
+    @BeforeAll
+    static void data() {
+        Path dir = Path.of(System.getProperty("soak.shared.data", "../shared/data")).resolve("binance-usdm");
+        Assumptions.assumeTrue(Files.isRegularFile(dir.resolve("btcusdt_20240808.gz")),
+                "recorded data not found under " + dir.toAbsolutePath() + " (system property soak.shared.data): skipping");
+        data = dir.toAbsolutePath();
+    }
+
+    private static ScenarioPlan plan() {
+        SourceSpec source = new SourceSpec("capture", SYMBOLS, List.of("trade", "bookTicker", "depth@0ms"), "",
+                List.of(data.resolve("btcusdt_20240808.gz").toString(), data.resolve("ethusdt_20240808.gz").toString()),
+                false, Map.of(), Map.of(), Map.of());
+        List<FaultSpec> faults = List.of(
+                new FaultSpec(Duration.ofSeconds(120), "kill", "signal", Duration.ZERO, Map.of()),
+                new FaultSpec(Duration.ofSeconds(200), "crash", "sqlite", Duration.ZERO, Map.of()));
+        List<Criterion> expect = List.of(
+                new Criterion("parity_exact", "parity.exact_match", "==", true, "the two sinks hold the same rows"),
+                new Criterion("parity_total", "parity.total_diff_pct", "<", 0.5, "acceptance 4"),
+                new Criterion("parity_confirm", "parity.confirm_diff_pct", "<", 0.5, "acceptance 4"),
+                new Criterion("parity_strong_ratio", "parity.strong_ratio_diff_pct", "<", 0.5, "acceptance 4"),
+                new Criterion("signal_restarted", "status.processes.signal.restart_count", ">=", 1, "acceptance 8"));
+        return new ScenarioPlan("dual-sink-evidence", "<itest>", "0".repeat(64), Mode.REPLAY, Pace.MAX, 11L,
+                Duration.ofMinutes(10), source, List.of("harvest", "signal", "broker", "report"), List.of("jsonl", "sqlite"),
+                Duration.ofSeconds(10), RestartPolicy.defaults(), new TimeseriesSpec("none", "", false, Map.of(), Map.of()),
+                List.of(), faults, expect, Map.of(), "Asia/Tokyo");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void dualSinksStayIdenticalThroughAStageKillAndASinkCrashAndVerifyAgrees() throws Exception {
+        ScenarioPlan plan = plan();
+        RunExtension evidence = new EvidenceExtensionFactory().create(plan, Settings.empty());
+        RunOutcome outcome = HOST.newRun(plan, Settings.empty(), null, List.of(evidence)).run();
+        Map<String, Object> m = outcome.manifest();
+        Path runDir = HOST.runsDir().resolve(outcome.runId());
+        System.out.println("parity: " + m.get("parity"));
+        System.out.println("minutes: " + m.get("minutes"));
+        System.out.println("faults: " + m.get("faults"));
+
+        assertThat(outcome.exitCode()).as("verdict %s, failures %s", m.get("verdict"), outcome.failures()).isZero();
+        Map<String, Object> parity = (Map<String, Object>) m.get("parity");
+        assertThat(parity).containsEntry("status", "compared").containsEntry("exact_match", true)
+                .containsEntry("differences", 0L);
+        assertThat((Map<String, Object>) parity.get("missing_rows")).containsEntry("jsonl", 0L).containsEntry("sqlite", 0L);
+        assertThat((Map<String, Object>) parity.get("duplicate_rows")).containsEntry("jsonl", 0L).containsEntry("sqlite", 0L);
+        assertThat(m.get("faults").toString()).contains("sink_restart");
+
+        // every seq of every topic exactly once in each sink, read back straight from the files
+        for (String type : List.of("jsonl", "sqlite")) {
+            Map<String, Long> next = new HashMap<>();
+            long rows;
+            try (Stream<Row> s = HOST.registry().sink(type).orElseThrow().readBack(runDir)) {
+                rows = s.peek(r -> {
+                    long want = next.getOrDefault(r.topic(), 1L);
+                    assertThat(r.seq()).as("%s %s", type, r.topic()).isEqualTo(want);
+                    next.put(r.topic(), want + 1);
+                }).count();
+            }
+            assertThat(rows).as("rows in %s", type).isPositive();
+            assertThat(next).containsKey("decision");
+        }
+
+        for (String f : List.of("parity_diff.json", "reports/summary_jsonl.json", "reports/summary_jsonl.md",
+                "reports/summary_sqlite.json", "reports/summary_sqlite.md", "reports/soak_report.md",
+                "reports/fault_injection_report.md", "reports/timeseries_export_report.md",
+                "reports/alert_verification_report.md")) {
+            assertThat(runDir.resolve(f)).as(f).isRegularFile();
+        }
+        assertThat(Files.readString(runDir.resolve("reports/fault_injection_report.md"))).contains("| kill | signal");
+
+        Verifier.Verification v = Verifier.verify(runDir, type -> HOST.registry().sink(type));
+        System.out.println(v.text());
+        assertThat(v.mismatches()).isEmpty();
+        assertThat(v.exitCode()).isZero();
+    }
+}

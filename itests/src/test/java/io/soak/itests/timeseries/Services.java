@@ -1,0 +1,105 @@
+package io.soak.itests.timeseries;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The real services started by {@code scripts/services.sh start}: their URLs come from the env file it writes,
+ * found through the system property {@code soak.services.env} (scripts/test.sh passes it), the environment
+ * variable {@code SOAK_SERVICES_ENV}, or {@code target/services.env} of the reactor root. A test whose service is
+ * not there skips, saying how to start it.
+ */
+final class Services {
+
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Map<String, String> env;
+
+    private Services(Map<String, String> env) {
+        this.env = env;
+    }
+
+    static Services load() {
+        Path file = envFile();
+        Map<String, String> m = new HashMap<>();
+        if (file != null && Files.isRegularFile(file)) {
+            try {
+                for (String line : Files.readAllLines(file)) {
+                    int eq = line.indexOf('=');
+                    if (eq > 0 && !line.startsWith("#")) {
+                        m.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+                    }
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return new Services(m);
+    }
+
+    private static Path envFile() {
+        String p = System.getProperty("soak.services.env");
+        if (p == null || p.isBlank()) {
+            p = System.getenv("SOAK_SERVICES_ENV");
+        }
+        if (p != null && !p.isBlank()) {
+            return Path.of(p);
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("scripts/services.sh"))) {
+                return dir.resolve("target/services.env");
+            }
+        }
+        return null;
+    }
+
+    /** The URL (or path) under {@code key}, or the test is skipped with a message. */
+    String require(String key, String readyPath) {
+        String url = env.get(key);
+        Assumptions.assumeTrue(url != null && !url.isBlank(), key + " not set: start the services with "
+                + "`scripts/services.sh start` (or run scripts/test.sh); env file " + envFile());
+        if (readyPath != null) {
+            int code = status(url + readyPath);
+            Assumptions.assumeTrue(code / 100 == 2, key + "=" + url + " not answering " + readyPath + " (got " + code
+                    + "): restart it with `scripts/services.sh start`");
+        }
+        return url;
+    }
+
+    String get(String key) {
+        return env.get(key);
+    }
+
+    static int status(String url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    static HttpResponse<String> send(HttpRequest.Builder b) throws IOException, InterruptedException {
+        return HTTP.send(b.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String getBody(String url) throws IOException, InterruptedException {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(url)).GET());
+        if (r.statusCode() / 100 != 2) {
+            throw new IOException("GET " + url + " -> " + r.statusCode() + ": " + r.body());
+        }
+        return r.body();
+    }
+}

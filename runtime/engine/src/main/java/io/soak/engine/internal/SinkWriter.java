@@ -1,0 +1,247 @@
+package io.soak.engine.internal;
+
+import io.soak.api.sink.Row;
+import io.soak.api.sink.Sink;
+import io.soak.api.sink.SinkContext;
+import io.soak.api.sink.SinkFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes rows to one sink in batches and commits on a timer and at stop. Every row since the last
+ * successful commit is kept, so that a crashed sink (write or commit threw, or a {@code crash} fault) is
+ * reopened through its factory and given every uncommitted row again (sinks are idempotent by identity).
+ * Threaded mode: own writer thread fed by a bounded queue (blocking backpressure). Simulation: inline.
+ */
+final class SinkWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SinkWriter.class);
+    private static final int MAX_REOPEN = 5;
+
+    final String type;
+    private final SinkFactory factory;
+    private final SinkContext context;
+    final EngineMetrics metrics;
+    private final int batchRows;
+    private final long commitIntervalNanos;
+    private final Engine engine;
+    private Sink sink;
+    private final List<Row> uncommitted = new ArrayList<>();
+    private int written; // rows of uncommitted already given to write()
+    volatile boolean crashPending;
+    volatile boolean failed;
+    volatile String lastError = "";
+
+    // threaded
+    private ArrayBlockingQueue<Row> queue;
+    private Thread thread;
+    private volatile boolean closing;
+    private long lastCommitWall;
+
+    SinkWriter(Engine engine, String type, SinkFactory factory, SinkContext context, EngineMetrics metrics,
+               int batchRows, long commitIntervalMs) {
+        this.engine = engine;
+        this.type = type;
+        this.factory = factory;
+        this.context = context;
+        this.metrics = metrics;
+        this.batchRows = Math.max(1, batchRows);
+        this.commitIntervalNanos = Math.max(1, commitIntervalMs) * 1_000_000L;
+    }
+
+    long commitIntervalNanos() {
+        return commitIntervalNanos;
+    }
+
+    void open() throws Exception {
+        sink = factory.open(context);
+    }
+
+    // ------------------------------------------------------------------ simulation (inline) and shared logic
+
+    /** Simulation: buffer and write when a batch is full. */
+    void accept(Row row) {
+        if (failed) {
+            metrics.increment("rows_lost");
+            return;
+        }
+        uncommitted.add(row);
+        if (uncommitted.size() - written >= batchRows) {
+            writePending();
+        }
+    }
+
+    private void writePending() {
+        if (written == uncommitted.size() || failed) {
+            return;
+        }
+        List<Row> batch = List.copyOf(uncommitted.subList(written, uncommitted.size()));
+        int attempt = 0;
+        while (true) {
+            try {
+                checkCrash();
+                sink.write(batch);
+                written = uncommitted.size();
+                metrics.add("rows_written", batch.size());
+                metrics.increment("batches");
+                return;
+            } catch (Exception e) {
+                if (!recover(e, ++attempt)) {
+                    return;
+                }
+                // recover() rewrote every uncommitted row, the batch included
+                if (written == uncommitted.size()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Writes what is pending and commits. */
+    void commit() {
+        if (failed || sink == null) {
+            return;
+        }
+        writePending();
+        int attempt = 0;
+        while (!failed) {
+            try {
+                checkCrash();
+                sink.commit();
+                metrics.increment("commits");
+                metrics.add("rows_committed", uncommitted.size());
+                uncommitted.clear();
+                written = 0;
+                return;
+            } catch (Exception e) {
+                if (!recover(e, ++attempt)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void checkCrash() {
+        if (crashPending) {
+            crashPending = false;
+            throw new IllegalStateException("injected crash of sink " + type);
+        }
+    }
+
+    /** Reopens the sink and rewrites every uncommitted row; false when it gave up (sink failed). */
+    private boolean recover(Exception cause, int attempt) {
+        metrics.increment("crashes");
+        lastError = StageSlot.oneLine(cause);
+        LOG.warn("sink {} failed ({}); reopening and rewriting {} uncommitted rows", type, lastError, uncommitted.size());
+        long at = engine.clock().nanos();
+        try {
+            sink.close();
+        } catch (Exception ignored) {
+            // the crashed instance is dropped; its close may fail too
+        }
+        while (attempt <= MAX_REOPEN) {
+            try {
+                sink = factory.open(context);
+                if (!uncommitted.isEmpty()) {
+                    sink.write(List.copyOf(uncommitted));
+                    metrics.add("rows_rewritten", uncommitted.size());
+                }
+                written = uncommitted.size();
+                engine.sinkRecovered(this, lastError, at, uncommitted.size());
+                return true;
+            } catch (Exception again) {
+                attempt++;
+                lastError = StageSlot.oneLine(again);
+            }
+        }
+        failed = true;
+        engine.sinkFailed(this, lastError, at);
+        return false;
+    }
+
+    void close() {
+        if (sink == null) {
+            return;
+        }
+        commit();
+        try {
+            sink.close();
+        } catch (Exception e) {
+            lastError = StageSlot.oneLine(e);
+            metrics.increment("close_errors");
+            LOG.warn("sink {} close failed: {}", type, lastError);
+        }
+        sink = null;
+    }
+
+    int uncommittedRows() {
+        return uncommitted.size();
+    }
+
+    // ------------------------------------------------------------------ threaded
+
+    void startThread() {
+        queue = new ArrayBlockingQueue<>(Math.max(1024, batchRows * 2));
+        lastCommitWall = System.nanoTime();
+        thread = new Thread(this::threadLoop, "soak-sink-" + type);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Threaded: hands a row to the writer thread, blocking while its queue is full. */
+    void put(Row row) throws InterruptedException {
+        while (!queue.offer(row, 100, TimeUnit.MILLISECONDS)) {
+            if (failed || !thread.isAlive()) {
+                metrics.increment("rows_lost");
+                return;
+            }
+        }
+    }
+
+    private void threadLoop() {
+        List<Row> drained = new ArrayList<>(batchRows);
+        try {
+            while (true) {
+                Row first = queue.poll(20, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    drained.add(first);
+                    queue.drainTo(drained, batchRows - 1);
+                    for (Row r : drained) {
+                        accept(r);
+                    }
+                    drained.clear();
+                } else if (closing && queue.isEmpty()) {
+                    break;
+                }
+                if (System.nanoTime() - lastCommitWall >= commitIntervalNanos || crashPending) {
+                    commit();
+                    lastCommitWall = System.nanoTime();
+                }
+            }
+            close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            failed = true;
+            lastError = StageSlot.oneLine(e);
+            LOG.error("sink writer {} died: {}", type, lastError, e);
+        }
+    }
+
+    /** Threaded: writes everything queued, commits, closes; waits at most {@code timeoutMs}. */
+    void stopThread(long timeoutMs) throws InterruptedException {
+        closing = true;
+        thread.join(timeoutMs);
+        if (thread.isAlive()) {
+            LOG.warn("sink writer {} did not finish within {} ms", type, timeoutMs);
+        }
+    }
+
+    int queued() {
+        return queue == null ? 0 : queue.size();
+    }
+}

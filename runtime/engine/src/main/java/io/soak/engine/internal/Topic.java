@@ -1,0 +1,17 @@
+package io.soak.engine.internal;
+
+/** One bus topic: its run-wide sequence, counters and the inboxes of the stages consuming it. */
+final class Topic {
+    final String name;
+    // written under the topic's monitor (threaded) or by the driver; read without locking (status, manifest)
+    volatile long seq;
+    volatile long published;
+    volatile long dropped;
+    StageSlot[] consumers = new StageSlot[0];
+    boolean toSinks;
+    boolean observed;
+
+    Topic(String name) {
+        this.name = name;
+    }
+}

@@ -1,0 +1,93 @@
+package io.soak.engine;
+
+import io.soak.api.plan.Criterion;
+import io.soak.api.plan.FaultSpec;
+import io.soak.api.plan.Mode;
+import io.soak.api.plan.Pace;
+import io.soak.api.plan.RestartPolicy;
+import io.soak.api.plan.ScenarioPlan;
+import io.soak.api.plan.SourceSpec;
+import io.soak.api.plan.TimeseriesSpec;
+import io.soak.teststages.internal.CountStage;
+import io.soak.teststages.internal.CounterFeedFactory;
+import io.soak.teststages.internal.CounterReplayFactory;
+import io.soak.teststages.internal.PassFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Builds plans and registries for the engine tests: counter feed → pass1..pass4 → count. */
+final class TestPlans {
+
+    static final List<String> CHAIN = List.of("pass1", "pass2", "pass3", "pass4", "count");
+
+    String name = "engine-test";
+    Mode mode = Mode.REPLAY;
+    Pace pace = Pace.MAX;
+    long seed = 42;
+    Duration duration = Duration.ofSeconds(60);
+    double rate = 1000;
+    List<String> stages = CHAIN;
+    List<String> sinks = List.of();
+    Duration health = Duration.ofSeconds(10);
+    RestartPolicy policy = new RestartPolicy(Duration.ofMillis(500), 2.0, Duration.ofSeconds(8), 5,
+            Duration.ofMinutes(10), Duration.ofSeconds(5));
+    List<FaultSpec> faults = new ArrayList<>();
+    List<Criterion> expect = new ArrayList<>();
+    Map<String, Object> config = new TreeMap<>();
+    Map<String, Object> sourceSettings = new TreeMap<>();
+
+    TestPlans fault(Duration at, String kind, String target, Duration duration) {
+        faults.add(new FaultSpec(at, kind, target, duration, Map.of()));
+        return this;
+    }
+
+    TestPlans expect(String name, String path, String op, Object expected) {
+        expect.add(new Criterion(name, path, op, expected, name));
+        return this;
+    }
+
+    ScenarioPlan plan() {
+        Map<String, Object> s = new TreeMap<>(sourceSettings);
+        s.putIfAbsent("rate", rate);
+        SourceSpec source = new SourceSpec("counter", List.of("BTCUSDT"), List.of("aggTrade"), "", List.of(), false,
+                Map.of(), Map.of(), s);
+        return new ScenarioPlan(name, "<test>", "0".repeat(64), mode, pace, seed, duration, source, stages, sinks,
+                health, policy, TimeseriesSpec.file(), List.of(), faults, expect, config, "UTC");
+    }
+
+    static Registry registry() {
+        Registry r = new Registry();
+        for (PassFactory f : PassFactory.chain()) {
+            r.addStage(f);
+        }
+        r.addStage(new PassFactory.Pass());
+        r.addStage(new CountStage());
+        r.addReplay(new CounterReplayFactory());
+        r.addFeed(new CounterFeedFactory());
+        return r;
+    }
+
+    /** A dotted path into a manifest tree. */
+    @SuppressWarnings("unchecked")
+    static Object at(Map<String, Object> tree, String path) {
+        Object node = tree;
+        for (String p : path.split("\\.")) {
+            if (node instanceof Map<?, ?> m) {
+                node = m.get(p);
+            } else if (node instanceof List<?> l) {
+                node = l.get(Integer.parseInt(p));
+            } else {
+                return null;
+            }
+        }
+        return node;
+    }
+
+    static long num(Map<String, Object> tree, String path) {
+        Object v = at(tree, path);
+        return v == null ? 0 : ((Number) v).longValue();
+    }
+}

@@ -1,0 +1,131 @@
+package io.soak.launcher;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine;
+
+/**
+ * Builds the command line and maps outcomes to exit codes: 0 pass, 1 a criterion failed, 2 invalid scenario
+ * or command line, 3 runtime failure. Errors are one line; {@code --verbose} adds the cause chain. Tests use
+ * {@link #execute} in-process; only {@link Main} exits the JVM and installs the signal handling.
+ */
+public final class Launcher {
+
+    public static final int PASS = 0;
+    public static final int CRITERION_FAILED = 1;
+    public static final int INVALID = 2;
+    public static final int RUNTIME_FAILURE = 3;
+
+    private final Path home;
+    private final Map<String, String> env;
+    private final boolean handleSignals;
+    private PrintWriter out;
+    private PrintWriter err;
+
+    /**
+     * @param home          the distribution's home ({@code lib/felix}, {@code bundles}, {@code hot}, {@code config})
+     * @param env           the environment (run-contract variables)
+     * @param handleSignals install the SIGINT/SIGTERM hook (only the real process does)
+     */
+    public Launcher(Path home, Map<String, String> env, boolean handleSignals) {
+        this.home = home;
+        this.env = Map.copyOf(env);
+        this.handleSignals = handleSignals;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public Map<String, String> env() {
+        return env;
+    }
+
+    boolean handleSignals() {
+        return handleSignals;
+    }
+
+    PrintWriter out() {
+        return out;
+    }
+
+    PrintWriter err() {
+        return err;
+    }
+
+    /** Runs one command line and returns its exit code. */
+    public int execute(PrintWriter out, PrintWriter err, String... args) {
+        this.out = out;
+        this.err = err;
+        SoakCommand root = new SoakCommand(this);
+        CommandLine cmd = new CommandLine(root, new Factory());
+        cmd.setOut(out);
+        cmd.setErr(err);
+        cmd.setParameterExceptionHandler((ex, a) -> {
+            String sub = ex.getCommandLine().getCommandName();
+            err.println("soak: " + ex.getMessage() + " (see 'soak " + (sub.equals("soak") ? "" : sub + " ") + "--help')");
+            err.flush();
+            return INVALID;
+        });
+        cmd.setExecutionExceptionHandler((ex, c, parseResult) -> {
+            report(ex, root.verbose);
+            return exitCode(ex);
+        });
+        int code = cmd.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** Prints a failure as one line (the scenario's own {@code (file, line N)} line as it is). */
+    void report(Throwable ex, boolean verbose) {
+        if (isScenarioError(ex)) {
+            err.println(ex.getMessage());
+        } else {
+            err.println("soak: " + oneLine(ex));
+        }
+        if (verbose) {
+            for (Throwable c = ex.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+                err.println("  caused by: " + c);
+            }
+            ex.printStackTrace(err);
+        }
+        err.flush();
+    }
+
+    static int exitCode(Throwable ex) {
+        if (ex instanceof UserException u) {
+            return u.exitCode();
+        }
+        if (isScenarioError(ex)) {
+            return INVALID;
+        }
+        return RUNTIME_FAILURE;
+    }
+
+    static boolean isScenarioError(Throwable ex) {
+        return ex instanceof io.soak.dsl.ScenarioException;
+    }
+
+    static String oneLine(Throwable ex) {
+        String m = ex.getMessage();
+        if (m == null || m.isBlank()) {
+            return ex.getClass().getSimpleName();
+        }
+        return m.lines().findFirst().orElse(m);
+    }
+
+    /** Gives subcommands their launcher. */
+    private final class Factory implements CommandLine.IFactory {
+        private final CommandLine.IFactory fallback = CommandLine.defaultFactory();
+
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            if (type == SoakCommand.class) {
+                return type.cast(new SoakCommand(Launcher.this));
+            }
+            return fallback.create(type);
+        }
+    }
+}

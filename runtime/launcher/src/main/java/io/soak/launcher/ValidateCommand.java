@@ -1,0 +1,37 @@
+package io.soak.launcher;
+
+import io.soak.api.plan.ScenarioPlan;
+import io.soak.dsl.ScenarioLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code soak validate <scenario.groovy>}: evaluates the script without running it. Invalid: the one line
+ * {@code (file.groovy, line N) message}, exit 2. Valid: a short summary of the plan, exit 0.
+ */
+@Command(name = "validate", description = "Check a scenario script and print a summary of its plan.")
+final class ValidateCommand implements Callable<Integer> {
+
+    @ParentCommand
+    SoakCommand root;
+
+    @Parameters(paramLabel = "<scenario.groovy>", description = "The scenario script.")
+    Path scenario;
+
+    @Override
+    public Integer call() throws Exception {
+        RunLog.verbose(root.verbose);
+        if (!Files.isRegularFile(scenario)) {
+            throw new UserException(Launcher.INVALID, "scenario not found: " + scenario);
+        }
+        ScenarioPlan plan = ScenarioLoader.load(scenario);
+        for (String line : PlanSummary.lines(plan)) {
+            root.launcher.out().println(line);
+        }
+        return Launcher.PASS;
+    }
+}

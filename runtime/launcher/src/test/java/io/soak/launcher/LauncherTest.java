@@ -1,0 +1,86 @@
+package io.soak.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(30)
+class LauncherTest {
+
+    @TempDir
+    Path home;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int soak(String... args) {
+        return new Launcher(home, Map.of(), false).execute(new PrintWriter(out), new PrintWriter(err), args);
+    }
+
+    @Test
+    void versionPrintsRuntimeJavaAndFelixVersions() {
+        assertThat(soak("version")).isZero();
+        assertThat(out.toString()).contains("soak ").contains("java 17").contains("felix 7.0.5");
+    }
+
+    @Test
+    void unknownOptionIsOneLineAndExitsTwo() {
+        assertThat(soak("run", "--minuts", "5")).isEqualTo(2);
+        assertThat(err.toString().strip().lines()).hasSize(1).first().asString().startsWith("soak: ").contains("--minuts");
+    }
+
+    @Test
+    void malformedNumberIsOneLineAndExitsTwo() {
+        assertThat(soak("run", "--minutes", "sixty")).isEqualTo(2);
+        assertThat(err.toString().strip().lines()).hasSize(1);
+    }
+
+    @Test
+    void runWithoutScenarioOrFlagsExitsTwo() {
+        assertThat(soak("run")).isEqualTo(2);
+        assertThat(err.toString().strip()).startsWith("soak: missing scenario").doesNotContain("\n");
+    }
+
+    @Test
+    void runWithScriptAndFlagsTogetherExitsTwo() {
+        assertThat(soak("run", "x.groovy", "--minutes", "5")).isEqualTo(2);
+        assertThat(err.toString()).contains("not both");
+    }
+
+    @Test
+    void runOfMissingScriptExitsTwo() {
+        assertThat(soak("run", "nowhere.groovy")).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("soak: scenario not found: nowhere.groovy");
+    }
+
+    @Test
+    void badRunIdExitsTwo() {
+        assertThat(soak("run", "--minutes", "1", "--run-id", "../escape")).isEqualTo(2);
+        assertThat(err.toString().strip()).startsWith("soak: --run-id must be").doesNotContain("\n");
+    }
+
+    @Test
+    void validateOfMissingFileExitsTwo() {
+        assertThat(soak("validate", "nowhere.groovy")).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("soak: scenario not found: nowhere.groovy");
+    }
+
+    @Test
+    void bareSoakPrintsUsageAndExitsTwo() {
+        assertThat(soak()).isEqualTo(2);
+        assertThat(err.toString()).contains("run").contains("validate").contains("version");
+    }
+
+    @Test
+    void verboseShowsTheCauseChain() {
+        assertThat(soak("--verbose", "run", "--config", home.resolve("missing.yaml").toString())).isEqualTo(2);
+        assertThat(err.toString()).startsWith("soak: config file not found");
+        assertThat(err.toString().lines().count()).isGreaterThan(1);
+    }
+}
