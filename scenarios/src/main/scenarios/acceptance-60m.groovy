@@ -47,7 +47,9 @@ soak {
     healthGreenRatio atLeast: 0.98                                           // 1. health
     exports atLeast: 60, errors: 0                                           // 3. time series
     parity within: 0.5                                                       // 4. dual sink
-    harvester queueDropped: 0, substreamTimeout: false, reconnectsAtMost: 3  // 5. harvester SLOs
+    harvester queueDropped: 0, substreamTimeout: false                       // 5. harvester SLOs (no socket
+                                                                             //    to reconnect in a replay;
+                                                                             //    see live-emulator.groovy)
     maxRssMb below: 600                                                      // 6. resources
     maxOpenFiles below: 256
     shutdownOrder 'report', 'broker', 'signal', 'harvest'                    // 7. graceful shutdown

@@ -113,7 +113,7 @@ public final class ImplicitScenario {
             }
         }
         List<FaultSpec> faults = faults(stages, duration, e);
-        List<Criterion> expectations = Criteria.acceptanceCard(stages, sinks, ts.type(), duration, faults);
+        List<Criterion> expectations = Criteria.acceptanceCard(stages, sinks, ts.type(), duration, faults, mode == Mode.LIVE);
         String hash = ScriptEvaluator.sha256(canonical(configFile, stages, sinks, minutes, e));
         return new ScenarioPlan("implicit", FILE, hash, mode, pace, seed, duration, source, stages, sinks,
                 Defaults.HEALTH_INTERVAL, RestartPolicy.defaults(), ts, List.copyOf(Defaults.standardAlerts().values()),

@@ -67,7 +67,8 @@ class ImplicitScenarioTest {
         assertThat(p.source().loop()).isTrue();
         assertThat(p.timeseries().type()).isEqualTo("file");
         assertThat(p.faults()).singleElement().extracting(FaultSpec::at).isEqualTo(Duration.ofMinutes(5));
-        assertThat(p.expectations()).extracting(Criterion::name).doesNotContain("parity_total_diff_pct", "broker_invariants");
+        assertThat(p.expectations()).extracting(Criterion::name)
+                .doesNotContain("parity_total_diff_pct", "broker_invariants", "reconnect_count");
     }
 
     @Test

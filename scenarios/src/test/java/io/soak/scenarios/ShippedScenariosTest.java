@@ -94,8 +94,10 @@ class ShippedScenariosTest {
                 .isEqualTo("kill signal PT30M");
         assertThat(p.expectations()).extracting(Criterion::name).contains("health_green_ratio", "export_count",
                 "export_errors", "parity_total_diff_pct", "parity_confirm_diff_pct", "parity_strong_ratio_diff_pct",
-                "queue_dropped", "substream_timeout", "reconnect_count", "max_rss_mb", "max_open_files",
+                "queue_dropped", "substream_timeout", "max_rss_mb", "max_open_files",
                 "shutdown_order", "shutdown_clean", "signal_restarted", "signal_recovery_ms", "broker_invariants");
+        assertThat(p.expectations()).as("a replay has no WebSocket, so no reconnect_count in the manifest")
+                .extracting(Criterion::name).doesNotContain("reconnect_count");
     }
 
     @Test

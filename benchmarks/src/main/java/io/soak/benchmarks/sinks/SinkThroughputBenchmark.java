@@ -39,8 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Sustained rows/s of the sinks with their durability as shipped (JSONL: fsync every 1,000 rows and on
  * commit; SQLite: WAL, synchronous NORMAL, transactions of 10,000 rows, committed on every engine commit),
  * fed like the engine feeds them: batches of 1,000 canonical decision rows (~330 bytes, run_id/topic/seq
- * first), a commit every 10 batches (the engine commits every second; at these rates that is rarer). One
- * operation = one row. {@code dual} writes each batch to both sinks in one thread (the engine gives each
+ * first), a commit every second as the engine's sink writer does (sinks.commit_interval_ms), and the
+ * iteration's close (commit, checkpoint) inside the measurement's last batch. One operation = one row. {@code dual} writes each batch to both sinks in one thread (the engine gives each
  * sink its own thread, so this is the conservative figure). Targets: SQLite ≥ 100 k rows/s, JSONL ≥ 300 k,
  * both ≥ 80 k.
  *
@@ -55,14 +55,15 @@ import org.openjdk.jmh.annotations.Warmup;
 public class SinkThroughputBenchmark {
 
     static final int BATCH = 1000;
-    static final int COMMIT_EVERY = 10;
+    /** The engine's commit interval as shipped (sinks.commit_interval_ms). */
+    static final long COMMIT_INTERVAL_NANOS = 1_000_000_000L;
     static final String[] SYMBOLS = {"BTCUSDT", "ETHUSDT", "BNBUSDT", "SOLUSDT", "XRPUSDT", "DOGEUSDT"};
 
     Path dir;
     Sink jsonl;
     Sink sqlite;
     long seq;
-    int batches;
+    long lastCommit;
     final ObjectMapper json = Json.canonical();
     final List<String> bodies = new ArrayList<>();
 
@@ -72,6 +73,7 @@ public class SinkThroughputBenchmark {
         jsonl = new JsonlSinkFactory().open(context(dir));
         sqlite = new SqliteSinkFactory().open(context(dir));
         seq = 0;
+        lastCommit = System.nanoTime();
         if (bodies.isEmpty()) {
             for (int i = 0; i < 64; i++) {
                 Decision d = new Decision(1_723_161_255_000L + i, SYMBOLS[i % SYMBOLS.length], 0.73 + i / 100.0,
@@ -104,7 +106,11 @@ public class SinkThroughputBenchmark {
 
     private void feed(Sink... sinks) throws Exception {
         List<Row> rows = batch();
-        boolean commit = ++batches % COMMIT_EVERY == 0;
+        long now = System.nanoTime();
+        boolean commit = now - lastCommit >= COMMIT_INTERVAL_NANOS;
+        if (commit) {
+            lastCommit = now;
+        }
         for (Sink s : sinks) {
             s.write(rows);
             if (commit) {

@@ -161,10 +161,12 @@ public final class Criteria {
      * The acceptance card (ACCEPTANCE.md "Definition of done") for a plan with these parts: health ≥ 98 %,
      * exports at least once per minute without errors, dual-sink parity < 0.5 %, harvester SLOs, resources,
      * shutdown order, recovery within 12 s of every kill/crash, broker invariants. Parts that the plan does not
-     * have (no harvest stage, one sink, time series off) are left out.
+     * have (no harvest stage, one sink, time series off, no WebSocket to reconnect in replay) are left out.
+     *
+     * @param webSocket true when the source is a live WebSocket (only then is {@code reconnect_count} measured)
      */
     public static List<Criterion> acceptanceCard(List<String> stages, List<String> sinks, String timeseriesType,
-                                                 Duration duration, List<FaultSpec> faults) {
+                                                 Duration duration, List<FaultSpec> faults, boolean webSocket) {
         List<Criterion> out = new ArrayList<>();
         out.add(healthGreenRatio(">=", 0.98));
         if (!"none".equals(timeseriesType)) {
@@ -177,7 +179,9 @@ public final class Criteria {
         if (stages.contains("harvest")) {
             out.add(queueDropped(0));
             out.add(substreamTimeout(false));
-            out.add(reconnectsAtMost(3));
+            if (webSocket) {
+                out.add(reconnectsAtMost(3));
+            }
         }
         out.add(maxRssMb("<", 600L));
         out.add(maxOpenFiles("<", 256L));

@@ -383,11 +383,12 @@ public final class ExpectContext extends BlockContext {
         items.clear();
     }
 
-    List<Criterion> build(List<String> stages, List<String> sinks, String tsType, Duration duration, List<FaultSpec> faults) {
+    List<Criterion> build(List<String> stages, List<String> sinks, String tsType, Duration duration, List<FaultSpec> faults,
+                          boolean webSocket) {
         Map<String, Criterion> out = new LinkedHashMap<>();
         for (Object item : items) {
             if (item == CARD) {
-                Criteria.acceptanceCard(stages, sinks, tsType, duration, faults).forEach(c -> out.put(c.name(), c));
+                Criteria.acceptanceCard(stages, sinks, tsType, duration, faults, webSocket).forEach(c -> out.put(c.name(), c));
             } else {
                 Criterion c = (Criterion) item;
                 out.put(c.name(), c);

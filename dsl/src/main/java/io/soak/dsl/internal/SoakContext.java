@@ -262,7 +262,8 @@ public final class SoakContext extends BlockContext {
         List<AlertRuleSpec> al = alerts == null ? List.copyOf(Defaults.standardAlerts().values()) : alerts.build();
         List<FaultSpec> fs = faults == null ? List.of() : faults.build(d);
         Map<String, Object> cfg = config == null ? Map.of() : config.build();
-        List<Criterion> ex = expect == null ? List.of() : expect.build(st, sk, ts.type(), d, fs);
+        List<Criterion> ex = expect == null ? List.of() : expect.build(st, sk, ts.type(), d, fs,
+                m == Mode.LIVE && src.type().equals("binance-ws"));
         return new ScenarioPlan(name == null ? defaultName : name, eval.scriptFile, scriptHash, m, p,
                 seed == null ? Defaults.SEED : seed, d, src, st, sk,
                 health == null ? Defaults.HEALTH_INTERVAL : health.build(),

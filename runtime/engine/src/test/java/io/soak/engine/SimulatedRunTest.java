@@ -351,4 +351,19 @@ class SimulatedRunTest {
         assertThat((String) at(m, "faults.0.effect")).contains("snapshot restored");
         assertCountedExactlyOnce(m);
     }
+
+    @Test
+    void endsEarlyWhenTheReplayFeedIsExhausted() {
+        TestPlans p = new TestPlans();
+        p.name = "exhausted";
+        p.duration = Duration.ofHours(1);
+        p.sourceSettings.put("count", 5_000);
+        RunOutcome out = run(p, TestPlans.registry(), List.of(new CountProbe()));
+        Map<String, Object> m = out.manifest();
+        assertThat(at(m, "end_reason")).isEqualTo("feed_exhausted");
+        assertThat(at(m, "source.feed_exhausted")).isEqualTo(true);
+        assertThat(num(m, "bus.topics.raw.published")).isEqualTo(5_000);
+        assertThat((double) at(m, "duration_s")).isLessThan(6.0);
+        assertCountedExactlyOnce(m);
+    }
 }

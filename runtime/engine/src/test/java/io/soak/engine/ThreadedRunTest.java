@@ -134,4 +134,32 @@ class ThreadedRunTest {
         assertThat(num(m, "health.ticks")).isEqualTo(4);
         assertExactlyOnce(m);
     }
+
+    @Test
+    void stageTimersRunOnTheRunnerInPacedReplay() {
+        TestPlans p = new TestPlans();
+        p.name = "paced-minutes";
+        p.pace = Pace.parse("60x");
+        p.duration = Duration.ofMinutes(3);
+        p.rate = 10;
+        p.stages = List.of("minuter");
+        Registry r = TestPlans.registry();
+        r.addStage(new MinuteObservationTest.Minuter());
+        List<Integer> rowsPerMinute = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RunExtension ext = new RunExtension() {
+            @Override
+            public String name() {
+                return "minutes";
+            }
+
+            @Override
+            public void onMinute(RunContext run, List<io.soak.api.stats.MinuteStats> minute) {
+                rowsPerMinute.add(minute.size());
+            }
+        };
+        RunOutcome out = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> new SoakRun(p.plan(), r, List.of(ext), EngineOptions.of(runs).withRunId(p.name)).run());
+        assertThat(out.exitCode()).isZero();
+        assertThat(rowsPerMinute).hasSizeBetween(2, 3).containsOnly(3);
+    }
 }

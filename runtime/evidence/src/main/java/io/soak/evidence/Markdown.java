@@ -68,7 +68,11 @@ final class Markdown {
             return escape(s);
         }
         if (v instanceof Double d) {
-            return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf(d.longValue()) : String.format("%.6g", d);
+            if (d.isNaN() || d.isInfinite()) {
+                return String.valueOf(d);
+            }
+            return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf(d.longValue())
+                    : java.math.BigDecimal.valueOf(d).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
         }
         if (v instanceof Map || v instanceof Collection) {
             try {

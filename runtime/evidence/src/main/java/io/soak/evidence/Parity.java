@@ -68,9 +68,11 @@ public final class Parity {
             while (ra != null || rb != null) {
                 int c = ra == null ? 1 : rb == null ? -1 : compareKey(ra, rb);
                 if (c == 0) {
-                    A.accept(ra);
-                    B.accept(rb);
-                    if (!ra.json().equals(rb.json())) {
+                    boolean same = ra.json().equals(rb.json());
+                    com.fasterxml.jackson.databind.JsonNode parsed = same ? A.parse(ra) : null;
+                    A.accept(ra, parsed);
+                    B.accept(rb, parsed);
+                    if (!same) {
                         differences++;
                         list(listed, "content_differs", ra, rb, A.sink, B.sink);
                     }

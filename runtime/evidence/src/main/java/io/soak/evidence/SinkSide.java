@@ -62,6 +62,23 @@ final class SinkSide {
 
     /** Takes the next row of the read-back (rows must come in (topic, seq) order). */
     void accept(Row r) {
+        accept(r, null);
+    }
+
+    /** The parsed JSON of a decision row (null for other topics or unreadable rows). */
+    JsonNode parse(Row r) {
+        if (!Topics.DECISION.equals(r.topic()) || r.seq() < 0) {
+            return null;
+        }
+        try {
+            return json.readTree(r.json());
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    /** {@link #accept(Row)} with the decision row already parsed (the other side's identical row). */
+    void accept(Row r, JsonNode parsed) {
         rows++;
         rowsByTopic.merge(r.topic(), 1L, Long::sum);
         digest.update((r.topic() + '\n' + r.seq() + '\n' + r.json() + '\n').getBytes(StandardCharsets.UTF_8));
@@ -84,7 +101,7 @@ final class SinkSide {
         }
         lastSeq.put(r.topic(), Math.max(prev, r.seq()));
         switch (r.topic()) {
-            case Topics.DECISION -> decision(r);
+            case Topics.DECISION -> decision(r, parsed != null ? parsed : parse(r));
             case Topics.ORDER -> {
                 long ts = ts(r);
                 minutes.order(ts, r.symbol());
@@ -107,11 +124,8 @@ final class SinkSide {
         return r.eventTimeMs();
     }
 
-    private void decision(Row r) {
-        JsonNode n;
-        try {
-            n = json.readTree(r.json());
-        } catch (java.io.IOException e) {
+    private void decision(Row r, JsonNode n) {
+        if (n == null) {
             unreadable++;
             return;
         }

@@ -114,8 +114,8 @@ class VerifierTest {
     @Test
     void reportsOpenWithTheCriteriaTableAndSayWhenASectionIsEmpty() throws Exception {
         Map<String, Object> manifest = Verifier.normalise(RunFixture.JSON, finishedRun());
-        manifest.put("faults", List.of(Map.of("kind", "kill", "target", "signal", "at", "2024-08-08T23:55:00Z",
-                "effect", "restarted")));
+        manifest.put("faults", List.of(new java.util.TreeMap<>(Map.of("kind", "kill", "target", "signal",
+                "at", "2024-08-08T23:55:00Z", "effect", "restarted"))));
         manifest.put("status", Map.of("processes", Map.of("signal", Map.of("state", "running", "restart_count", 1,
                 "max_recovery_ms", 620, "restarts", List.of(Map.of("cause", "kill", "backoff_ms", 500, "recovery_ms", 620))))));
         manifest.put("restart_backoff_pattern", List.of(500));

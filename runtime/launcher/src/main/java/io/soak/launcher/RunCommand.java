@@ -80,7 +80,10 @@ final class RunCommand implements Callable<Integer> {
         RunLog.verbose(root.verbose);
         String id = runId == null ? generatedRunId() : checkedRunId(runId);
         Settings defaults = defaults(launcher);
+        long loadStart = System.nanoTime();
         ScenarioPlan plan = plan(launcher);
+        long loadMs = (System.nanoTime() - loadStart) / 1_000_000;
+        long loadedAt = sinceJvmStart();
         Path runDir = runsDir.resolve(id);
         try {
             Files.createDirectories(runDir.resolve("logs"));
@@ -88,6 +91,7 @@ final class RunCommand implements Callable<Integer> {
             throw new UserException(Launcher.RUNTIME_FAILURE, "cannot create the run directory " + runDir + ": " + e.getMessage(), e);
         }
         RunLog.attach(runDir.resolve("logs").resolve("soak.log"));
+        LOG.info("scenario {} loaded in {} ms ({} ms after the JVM started)", plan.name(), loadMs, loadedAt);
         SignalGuard guard = launcher.handleSignals() ? new SignalGuard(Duration.ofMinutes(5)) : null;
         int code = Launcher.RUNTIME_FAILURE;
         try {
@@ -127,7 +131,9 @@ final class RunCommand implements Callable<Integer> {
             } finally {
                 probe.close();
             }
-            probe.firstEventMillis().ifPresent(ms -> LOG.info("first event handled {} ms after the JVM started", ms));
+            probe.firstEventMillis().ifPresent(ms -> LOG.info(
+                    "first event handled {} ms after the JVM started ({} ms after the run started)", ms,
+                    ms - probe.startedAtMillis));
             print(out, outcome);
             return outcome.exitCode();
         }
@@ -197,6 +203,10 @@ final class RunCommand implements Callable<Integer> {
         return "all";
     }
 
+    static long sinceJvmStart() {
+        return System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+    }
+
     static String generatedRunId() {
         String ts = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"));
         return ts + "-" + Integer.toHexString(0x1000 + ThreadLocalRandom.current().nextInt(0xF000));
@@ -213,6 +223,7 @@ final class RunCommand implements Callable<Integer> {
     /** Watches the run's status until a stage has handled its first event (a startup figure for the log). */
     static final class FirstEventProbe implements AutoCloseable {
         private final Thread thread;
+        final long startedAtMillis = sinceJvmStart();
         private volatile long firstMillis = -1;
         private volatile boolean stop;
 

@@ -72,6 +72,44 @@ class LauncherTest {
     }
 
     @Test
+    void validateOfAnInvalidScenarioPrintsItsFileAndLineAndExitsTwo() throws Exception {
+        Path bad = home.resolve("bad.groovy");
+        java.nio.file.Files.writeString(bad, "soak {\n  name 'bad'\n  duration 0.minutes\n}\n");
+        assertThat(soak("validate", bad.toString())).isEqualTo(2);
+        assertThat(err.toString().strip()).startsWith("(bad.groovy, line 3) ").doesNotContain("\n");
+    }
+
+    @Test
+    void runOfAnInvalidScenarioExitsTwoBeforeStartingAnything() throws Exception {
+        Path bad = home.resolve("bad.groovy");
+        java.nio.file.Files.writeString(bad, "soak {\n  name 'bad'\n  durtion 5.minutes\n}\n");
+        assertThat(soak("run", bad.toString(), "--runs-dir", home.resolve("runs").toString())).isEqualTo(2);
+        assertThat(err.toString().strip()).startsWith("(bad.groovy, line 3) ").doesNotContain("\n");
+        assertThat(home.resolve("runs")).doesNotExist();
+    }
+
+    @Test
+    void validateOfAValidScenarioSummarisesThePlan() throws Exception {
+        Path ok = home.resolve("ok.groovy");
+        java.nio.file.Files.writeString(ok, """
+                soak {
+                  name 'ok'
+                  mode 'replay'
+                  pace 'max'
+                  duration 2.minutes
+                  source { type 'counter'; symbols 'BTCUSDT' }
+                  stages 'pass1', 'count'
+                  sink 'none'
+                  timeseries { type 'none' }
+                  faults { at 60.seconds, kill: 'pass1' }
+                }
+                """);
+        assertThat(soak("validate", ok.toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("scenario ok").contains("valid").contains("pass1 -> count")
+                .contains("duration 2 min").contains("faults 1");
+    }
+
+    @Test
     void bareSoakPrintsUsageAndExitsTwo() {
         assertThat(soak()).isEqualTo(2);
         assertThat(err.toString()).contains("run").contains("validate").contains("version");

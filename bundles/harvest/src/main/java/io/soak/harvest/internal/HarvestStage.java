@@ -1,5 +1,6 @@
 package io.soak.harvest.internal;
 
+import io.soak.api.plan.Mode;
 import io.soak.api.source.RawMessage;
 import io.soak.api.stage.Envelope;
 import io.soak.api.stage.HealthReport;
@@ -20,9 +21,9 @@ import java.util.Map;
  * The harvest stage: raw messages in, market events out. Time only from the engine (clock for "now",
  * scheduler for the freshness check and the facts refresh); counters straight into the engine-owned metrics
  * so they survive restarts. Settings (scope {@code harvest}): {@code substream_timeout.trades_s} (150),
- * {@code substream_timeout.book_s} (180), {@code substream_timeout.check_s} (1), {@code dedupe.window} (65536),
- * {@code depth.top_levels} (5), {@code facts.interval_s} (5), optional {@code symbols}/{@code streams} to
- * watch substreams from the start (otherwise from their first message).
+ * {@code substream_timeout.book_s} (180), {@code substream_timeout.check_s} (1), {@code dedupe.ids_per_symbol}
+ * (65536), {@code depth.top_levels} (5), {@code facts.interval_s} (5); in live mode the substreams of
+ * {@code symbols} × {@code streams} are watched from the start (otherwise from their first message).
  */
 final class HarvestStage implements Stage {
 
@@ -38,15 +39,18 @@ final class HarvestStage implements Stage {
         this.ctx = context;
         this.metrics = context.metrics();
         Settings s = context.config();
-        long tradesNs = seconds(s, "substream_timeout.trades_s", 150);
-        long bookNs = seconds(s, "substream_timeout.book_s", 180);
+        long tradesNs = seconds(s, "substream_timeout.trades_s", s.decimal("substream_timeout_s.trades", 150));
+        long bookNs = seconds(s, "substream_timeout.book_s", s.decimal("substream_timeout_s.book", 180));
         long checkNs = Math.max(10_000_000L, seconds(s, "substream_timeout.check_s", 1));
         long factsNs = Math.max(100_000_000L, seconds(s, "facts.interval_s", 5));
         harvester = new Harvester(metrics, e -> ctx.emit(Topics.MARKET, e),
-                (int) s.integer("dedupe.window", 65_536), (int) s.integer("depth.top_levels", 5));
+                (int) s.integer("dedupe.ids_per_symbol", s.integer("dedupe.window", 65_536)), (int) s.integer("depth.top_levels", 5));
         monitor = new SubstreamMonitor(tradesNs, bookNs);
         long now = context.clock().nanos();
-        for (String sym : s.list("symbols", List.of())) {
+        // live: the subscribed substreams are watched from the start (one that never sends is caught too);
+        // replay: a substream is watched from its first message (a capture need not hold every configured stream)
+        boolean watchFromStart = s.flag("substream_timeout.watch_from_start", context.mode() == Mode.LIVE);
+        for (String sym : watchFromStart ? s.list("symbols", List.<String>of()) : List.<String>of()) {
             for (String st : s.list("streams", List.of())) {
                 monitor.expect(new StreamInfo(sym.toLowerCase(Locale.ROOT) + "@" + st), now);
             }
@@ -103,6 +107,9 @@ final class HarvestStage implements Stage {
         metrics.fact("receive_lag_ms", harvester.lag().summary());
         metrics.fact("parse_errors_last", harvester.lastErrors());
         metrics.fact("books", harvester.bookStates());
+        // this instance's emitted events (a restarted instance starts a new hash)
+        metrics.fact("market_events", harvester.hash().count());
+        metrics.fact("market_event_hash", harvester.hash().hex());
         publishTimeouts();
     }
 

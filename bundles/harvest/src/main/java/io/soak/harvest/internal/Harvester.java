@@ -26,6 +26,7 @@ final class Harvester {
     private final MarketParser parser = new MarketParser();
     private final StageMetrics metrics;
     private final Consumer<MarketEvent> out;
+    private final EventHash hash = new EventHash();
     private final int dedupeWindow;
     private final int topLevels;
     private final Map<String, TradeDedupe> dedupe = new HashMap<>();
@@ -35,7 +36,10 @@ final class Harvester {
 
     Harvester(StageMetrics metrics, Consumer<MarketEvent> out, int dedupeWindow, int topLevels) {
         this.metrics = metrics;
-        this.out = out;
+        this.out = e -> {
+            hash.add(e);
+            out.accept(e);
+        };
         this.dedupeWindow = dedupeWindow;
         this.topLevels = topLevels;
     }
@@ -84,9 +88,14 @@ final class Harvester {
         }
         LocalBook book = books.computeIfAbsent(symbol, s -> new LocalBook(s, topLevels, 256, 5_000));
         Consumer<BookDepth> emit = out::accept;
+        long resyncsBefore = book.resyncs();
         if (d.snapshot()) {
             LocalBook.Outcome o = book.onSnapshot(d, emit);
             metrics.increment(o == LocalBook.Outcome.SNAPSHOT_IGNORED ? "book_snapshots_ignored" : "book_snapshots");
+            // diffs kept from before the snapshot are replayed onto it and may find a gap too
+            if (book.resyncs() > resyncsBefore) {
+                metrics.add("book_resyncs", book.resyncs() - resyncsBefore);
+            }
             return;
         }
         lag.record(raw.receivedNanos() / 1_000_000 - d.eventTimeMs());
@@ -114,6 +123,10 @@ final class Harvester {
 
     List<Map<String, Object>> lastErrors() {
         return List.copyOf(new ArrayList<>(lastErrors));
+    }
+
+    EventHash hash() {
+        return hash;
     }
 
     LagHistogram lag() {

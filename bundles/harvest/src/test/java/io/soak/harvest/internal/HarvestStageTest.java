@@ -75,7 +75,8 @@ class HarvestStageTest {
         VirtualTime time = new VirtualTime(T0);
         TestMetrics metrics = new TestMetrics();
         TestStageContext ctx = new TestStageContext(time, metrics, Map.of("substream_timeout.trades_s", 5,
-                "substream_timeout.book_s", 5, "symbols", List.of("ETHUSDT"), "streams", List.of("aggTrade")));
+                "substream_timeout.book_s", 5, "symbols", List.of("ETHUSDT"), "streams", List.of("aggTrade"),
+                "substream_timeout.watch_from_start", true));
         HarvestStage stage = new HarvestStage();
         stage.start(ctx);
         time.advanceTo(T0 + 7 * S);

@@ -79,17 +79,17 @@ final class SignalStage implements Stage {
             m.increment("strong");
         }
         // per-symbol distribution in engine-owned counters (they survive restarts; reports and tests read them)
-        String sym = d.symbol();
-        m.increment("symbol_decisions." + sym);
+        SymbolState.CounterNames n = s.counterNames();
+        m.increment(n.decisions());
         if (d.confirm()) {
-            m.increment("symbol_confirmed." + sym);
+            m.increment(n.confirmed());
         }
         if (d.strong()) {
-            m.increment("symbol_strong." + sym);
+            m.increment(n.strong());
         }
-        m.increment("symbol_regime." + sym + ":" + d.regime());
+        m.increment(n.regime(d.regime()));
         for (String r : d.guardReasons()) {
-            m.increment("symbol_guard." + sym + ":" + r);
+            m.increment(n.guard(r));
         }
     }
 

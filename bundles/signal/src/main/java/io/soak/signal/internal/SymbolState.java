@@ -67,9 +67,49 @@ final class SymbolState {
     private long lastDecisionMs = NONE;
     private long lastDecisionEngineNanos = NONE;
 
+    /** Counter names of this symbol, built once so that a decision does not concatenate strings. */
+    static final class CounterNames {
+        private final String symbol;
+        private final String decisions;
+        private final String confirmed;
+        private final String strong;
+        private final java.util.Map<String, String> byReason = new java.util.HashMap<>();
+        private final java.util.Map<String, String> byRegime = new java.util.HashMap<>();
+
+        CounterNames(String symbol) {
+            this.symbol = symbol;
+            decisions = "symbol_decisions." + symbol;
+            confirmed = "symbol_confirmed." + symbol;
+            strong = "symbol_strong." + symbol;
+        }
+
+        String decisions() {
+            return decisions;
+        }
+
+        String confirmed() {
+            return confirmed;
+        }
+
+        String strong() {
+            return strong;
+        }
+
+        String guard(String reason) {
+            return byReason.computeIfAbsent(reason, r -> "symbol_guard." + symbol + ":" + r);
+        }
+
+        String regime(String regime) {
+            return byRegime.computeIfAbsent(regime, r -> "symbol_regime." + symbol + ":" + r);
+        }
+    }
+
+    private final CounterNames counterNames;
+
     SymbolState(SignalConfig cfg, String symbol) {
         this.cfg = cfg;
         this.symbol = symbol;
+        this.counterNames = new CounterNames(symbol);
         this.ofiWindow = new RollingRobust(cfg.zWindow());
         this.cvdWindow = new RollingRobust(cfg.zWindow());
         int levels = cfg.ofiWeights().length;
@@ -350,6 +390,10 @@ final class SymbolState {
 
     void decided(long engineNanos) {
         lastDecisionEngineNanos = engineNanos;
+    }
+
+    CounterNames counterNames() {
+        return counterNames;
     }
 
     double cvd() {

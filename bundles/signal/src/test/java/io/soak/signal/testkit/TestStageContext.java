@@ -124,20 +124,21 @@ public final class TestStageContext implements StageContext {
         emitted.add(new Emitted(topic, payload));
     }
 
-    /** Counters, gauges and facts kept in sorted maps. */
+    /** Counters (no boxing per increment, like the engine's), gauges and facts kept in sorted maps. */
     public static final class Metrics implements StageMetrics {
-        public final Map<String, Long> counters = new TreeMap<>();
+        private final Map<String, java.util.concurrent.atomic.AtomicLong> counters = new TreeMap<>();
         public final Map<String, Double> gauges = new TreeMap<>();
         public final Map<String, Object> facts = new TreeMap<>();
 
         @Override
         public synchronized void add(String name, long delta) {
-            counters.merge(name, delta, Long::sum);
+            counters.computeIfAbsent(name, n -> new java.util.concurrent.atomic.AtomicLong()).addAndGet(delta);
         }
 
         @Override
         public synchronized long counter(String name) {
-            return counters.getOrDefault(name, 0L);
+            var c = counters.get(name);
+            return c == null ? 0L : c.get();
         }
 
         @Override

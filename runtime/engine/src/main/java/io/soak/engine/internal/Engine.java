@@ -83,7 +83,9 @@ public final class Engine {
     private final Settings merged;
     private final boolean sim;
     private final RestartPolicy policy;
-    private final ObjectMapper json = Json.canonical();
+    /** One canonical mapper per JVM: its serializer caches stay warm across runs (thread-safe once built). */
+    private static final ObjectMapper JSON = Json.canonical();
+    private final ObjectMapper json = JSON;
 
     private EngineClock clock;
     private final TimerQueue control = new TimerQueue(); // sim: every timer; threaded: control timers (guarded)
@@ -548,13 +550,22 @@ public final class Engine {
 
     private void deliverBlocking(StageSlot c, Envelope e, StageSlot from) throws InterruptedException {
         if (!c.inbox.offer(e)) {
-            while (!c.inbox.offer(e, 20_000_000L)) {
-                if (from != null) {
-                    from.lastProgress = clock.nanos(); // waiting on backpressure is not a stall of its own
+            if (from != null) {
+                from.waitingDownstream = true;
+            }
+            try {
+                while (!c.inbox.offer(e, 20_000_000L)) {
+                    if (from != null) {
+                        from.lastProgress = clock.nanos(); // waiting on backpressure is not a stall of its own
+                    }
+                    if ("failed".equals(c.state) && phase != Phase.RUNNING) {
+                        c.discarded.incrementAndGet();
+                        return;
+                    }
                 }
-                if ("failed".equals(c.state) && phase != Phase.RUNNING) {
-                    c.discarded.incrementAndGet();
-                    return;
+            } finally {
+                if (from != null) {
+                    from.waitingDownstream = false;
                 }
             }
         }
@@ -1236,7 +1247,10 @@ public final class Engine {
                         detail = join(detail, "runner not responding");
                     } else {
                         HealthReport r = s.onRunner(s::stageHealth, 250);
-                        if (r == null) {
+                        if (r == null && s.waitingDownstream) {
+                            h = h.worst(HealthState.DEGRADED);
+                            detail = join(detail, "waiting on downstream backpressure");
+                        } else if (r == null) {
                             h = HealthState.UNHEALTHY;
                             detail = join(detail, "runner did not answer the health check");
                         } else if (r.state() != HealthState.HEALTHY) {

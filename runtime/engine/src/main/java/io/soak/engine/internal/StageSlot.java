@@ -64,6 +64,8 @@ final class StageSlot {
     long errorsAtLastTick;
     final ConcurrentLinkedQueue<Runnable> actions = new ConcurrentLinkedQueue<>();
     volatile boolean stopRequested;
+    /** Threaded: the runner is publishing into a full downstream queue (backpressure, not a stall of its own). */
+    volatile boolean waitingDownstream;
 
     // threaded-mode stage timers (guarded by itself)
     final TimerQueue timers = new TimerQueue();

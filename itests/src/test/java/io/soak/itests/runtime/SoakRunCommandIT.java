@@ -1,0 +1,82 @@
+package io.soak.itests.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.soak.launcher.Launcher;
+import io.soak.testing.SoakHost;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code soak run} in-process against the built bundles (the dist layout under {@code soak.test.home}): the exit
+ * codes a user and CI rely on, and what is printed with them.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SoakRunCommandIT {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int soak(String... args) {
+        Path home = Path.of(System.getProperty(SoakHost.HOME_PROPERTY, "target/soak-home"));
+        return new Launcher(home, Map.of(), false).execute(new PrintWriter(out), new PrintWriter(err), args);
+    }
+
+    private Path scenario(String name, String stages, String expect) throws Exception {
+        Path file = dir.resolve(name + ".groovy");
+        Files.writeString(file, """
+                soak {
+                  name '%s'
+                  mode 'replay'
+                  pace 'max'
+                  duration 1.minutes
+                  source { type 'counter'; symbols 'BTCUSDT'; set 'rate', 500 }
+                  stages %s
+                  sink 'none'
+                  timeseries { type 'none' }
+                  alerts { none() }
+                  expect {
+                %s
+                  }
+                }
+                """.formatted(name, stages, expect));
+        return file;
+    }
+
+    @Test
+    void passingRunExitsZeroAndWritesItsManifest() throws Exception {
+        Path s = scenario("passing", "'pass1', 'pass2', 'count'", "    metric 'status.processes.count.handled', '>', 0");
+        int code = soak("run", s.toString(), "--runs-dir", dir.resolve("runs").toString(), "--run-id", "ok-1");
+        assertThat(code).as(out + "\n" + err).isZero();
+        assertThat(out.toString()).contains("PASS run ok-1: 1 criteria met");
+        assertThat(dir.resolve("runs/ok-1/run_manifest.json")).isRegularFile();
+        assertThat(dir.resolve("runs/ok-1/logs/soak.log")).isRegularFile();
+    }
+
+    @Test
+    void failedCriterionExitsOneAndSaysWhichWithTheObservedValue() throws Exception {
+        Path s = scenario("failing", "'pass1', 'count'", "    metric 'status.processes.count.handled', '>', 100000000");
+        int code = soak("run", s.toString(), "--runs-dir", dir.resolve("runs").toString(), "--run-id", "fail-1");
+        assertThat(code).as(out + "\n" + err).isEqualTo(1);
+        assertThat(out.toString()).contains("FAIL run fail-1: 1 of 1 criteria failed")
+                .contains("status.processes.count.handled").contains("30000");
+    }
+
+    @Test
+    void missingStageBundleExitsThreeNamingWhatIsMissing() throws Exception {
+        Path s = scenario("missing", "'pass1', 'nosuch'", "");
+        int code = soak("run", s.toString(), "--runs-dir", dir.resolve("runs").toString(), "--bundle-timeout", "2");
+        assertThat(code).isEqualTo(3);
+        assertThat(err.toString().strip()).startsWith("soak: missing after 2 s: stage nosuch").doesNotContain("\n");
+    }
+}
