@@ -143,9 +143,21 @@ class ScenarioLoaderTest {
                   }
                 }""").alerts();
 
-        assertThat(rules).extracting(AlertRuleSpec::name).containsExactly("low_consistency", "data_dropped");
+        assertThat(rules).extracting(AlertRuleSpec::name).containsExactly("low_consistency", "data_dropped",
+                "no_signals", "strong_ratio_collapse", "export_failing", "stage_unhealthy");
         assertThat(rules.get(0).params()).containsEntry("threshold", 0.7).containsEntry("min_decisions", 20L);
-        assertThat(rules.get(1).enabled()).isFalse();
+        assertThat(rules.get(0).enabled()).isTrue();
+        assertThat(rules.subList(1, 6)).as("standard rules the block does not define are written out disabled")
+                .noneMatch(AlertRuleSpec::enabled);
+    }
+
+    @Test
+    void noneDisablesEveryStandardRuleAndExplicitZeroTimingIsKept() {
+        assertThat(load("soak { alerts { none() } }").alerts()).hasSize(6).noneMatch(AlertRuleSpec::enabled);
+
+        AlertRuleSpec r = load("soak { alerts { rule('no_signals') { forDuration 0.minutes } } }").alerts().get(0);
+        assertThat(r.forDuration()).isZero();
+        assertThat(r.params()).as("zero said explicitly, so a runtime filling unset durations keeps it").containsEntry("for", "0s");
     }
 
     @Test

@@ -52,12 +52,26 @@ public final class AlertRuleContext extends BlockContext {
             switch (e.getKey()) {
                 case "kind" -> kind = kindOf(e.getValue());
                 case "level" -> level = levelOf(e.getValue());
-                case "for", "forDuration" -> forDuration = Values.nonNegativeDuration(field("forDuration"), e.getValue());
-                case "keepFiringFor" -> keepFiringFor = Values.nonNegativeDuration(field("keepFiringFor"), e.getValue());
+                case "for", "forDuration" -> forDuration = explicit("for", Values.nonNegativeDuration(field("forDuration"), e.getValue()));
+                case "keepFiringFor" -> keepFiringFor = explicit("keep_firing_for",
+                        Values.nonNegativeDuration(field("keepFiringFor"), e.getValue()));
                 case "enabled" -> enabled = Values.bool(field("enabled"), e.getValue());
                 default -> throw new DslError("unknown option '" + e.getKey() + ":' of soak.alerts.rule; known: enabled, for, keepFiringFor, kind, level");
             }
         }
+    }
+
+    /**
+     * An explicit zero is also written as {@code params.for = '0s'} (or {@code keep_firing_for}): an
+     * {@link AlertRuleSpec} cannot tell "zero" from "unset", and the alert engine fills unset durations from config.
+     */
+    private Duration explicit(String key, Duration d) {
+        if (d.isZero()) {
+            params.put(key, "0s");
+        } else {
+            params.remove(key);
+        }
+        return d;
     }
 
     void disabled() {
@@ -95,13 +109,13 @@ public final class AlertRuleContext extends BlockContext {
     /** How long the condition must hold before the rule fires (pending until then). */
     public void forDuration(Object v) {
         enter("forDuration");
-        forDuration = Values.nonNegativeDuration(field("forDuration"), v);
+        forDuration = explicit("for", Values.nonNegativeDuration(field("forDuration"), v));
     }
 
     /** How long the rule keeps firing after the condition cleared. */
     public void keepFiringFor(Object v) {
         enter("keepFiringFor");
-        keepFiringFor = Values.nonNegativeDuration(field("keepFiringFor"), v);
+        keepFiringFor = explicit("keep_firing_for", Values.nonNegativeDuration(field("keepFiringFor"), v));
     }
 
     public void enabled(Object v) {

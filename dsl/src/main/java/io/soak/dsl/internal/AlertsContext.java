@@ -91,11 +91,21 @@ public final class AlertsContext extends BlockContext {
         }
     }
 
+    /**
+     * The rules defined, and every standard rule not defined here as a disabled entry: the plan says explicitly
+     * that it is off (a runtime that always loads the standard rules from config then keeps it off).
+     */
     List<AlertRuleSpec> build() {
         List<AlertRuleSpec> out = new ArrayList<>();
         for (AlertRuleContext r : rules.values()) {
             out.add(r.build());
         }
+        Defaults.standardAlerts().forEach((name, std) -> {
+            if (!rules.containsKey(name)) {
+                out.add(new AlertRuleSpec(std.name(), std.level(), std.kind(), std.forDuration(), std.keepFiringFor(),
+                        std.params(), false));
+            }
+        });
         return out;
     }
 }

@@ -89,6 +89,9 @@ public final class FaultsContext extends BlockContext {
             }
             target = Values.text(f + " target:", rest.remove("target"));
         }
+        if (target == null && kind.equals("timeseries-outage")) {
+            target = "timeseries";
+        }
         if (target == null) {
             if (STAGE_KEYS.contains(kind) || kind.equals("slow-sink") || kind.equals("feed-stall") || kind.equals("feed-gap")) {
                 throw new DslError(f + " " + kind + " needs a target: (" + (kind.startsWith("feed") ? "a stream such as 'btcusdt@trade'" : "a stage or sink") + ")");

@@ -99,8 +99,8 @@ public final class RestartContext extends BlockContext {
 
     RestartPolicy build() {
         if (maxBackoff.compareTo(initial) < 0) {
-            throw invalid(used("maxBackoff") ? "maxBackoff" : "backoff", "max backoff " + Values.format(maxBackoff)
-                    + " must be >= the initial backoff " + Values.format(initial));
+            throw invalid(used("maxBackoff") ? "maxBackoff" : "backoff", "must be >= the initial backoff "
+                    + Values.format(initial) + ", got max " + Values.format(maxBackoff));
         }
         return new RestartPolicy(initial, multiplier, maxBackoff, maxRestarts, window, heartbeat);
     }

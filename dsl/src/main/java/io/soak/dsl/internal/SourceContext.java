@@ -185,7 +185,9 @@ public final class SourceContext extends BlockContext {
         Map<String, Object> em = emulator == null ? Map.of() : emulator.build(files);
         boolean servesCapture = "files".equals(em.get("serve"));
         if ((t.equals("capture") || servesCapture) && files.isEmpty()) {
-            throw invalid(used("files") ? "files" : "type", "needs capture files: files data('binance-usdm/btcusdt_20240808.gz'), ...");
+            throw new DslError(lineOf(t.equals("capture") ? "type" : "emulator"), path + ": "
+                    + (t.equals("capture") ? "type 'capture'" : "emulator { serve 'files' }")
+                    + " needs capture files: files data('binance-usdm/btcusdt_20240808.gz'), ...");
         }
         List<String> syms = symbols;
         if (syms == null) {

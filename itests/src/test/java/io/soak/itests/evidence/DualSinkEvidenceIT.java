@@ -64,7 +64,8 @@ class DualSinkEvidenceIT {
                 false, Map.of(), Map.of(), Map.of());
         List<FaultSpec> faults = List.of(
                 new FaultSpec(Duration.ofSeconds(120), "kill", "signal", Duration.ZERO, Map.of()),
-                new FaultSpec(Duration.ofSeconds(200), "crash", "sqlite", Duration.ZERO, Map.of()));
+                new FaultSpec(Duration.ofSeconds(200), "crash", "sqlite", Duration.ZERO, Map.of()),
+                new FaultSpec(Duration.ofSeconds(260), "crash", "jsonl", Duration.ZERO, Map.of()));
         List<Criterion> expect = List.of(
                 new Criterion("parity_exact", "parity.exact_match", "==", true, "the two sinks hold the same rows"),
                 new Criterion("parity_total", "parity.total_diff_pct", "<", 0.5, "acceptance 4"),
@@ -75,6 +76,21 @@ class DualSinkEvidenceIT {
                 Duration.ofMinutes(10), source, List.of("harvest", "signal", "broker", "report"), List.of("jsonl", "sqlite"),
                 Duration.ofSeconds(10), RestartPolicy.defaults(), new TimeseriesSpec("none", "", false, Map.of(), Map.of()),
                 List.of(), faults, expect, Map.of(), "Asia/Tokyo");
+    }
+
+    /** Keeps the evidence of the run under target/reports/dual-sink-evidence for people to read. */
+    private static void keep(Path runDir, String verify) throws java.io.IOException {
+        Path out = Path.of("target", "reports", "dual-sink-evidence");
+        Files.createDirectories(out.resolve("reports"));
+        for (String f : List.of("run_manifest.json", "parity_diff.json")) {
+            Files.copy(runDir.resolve(f), out.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        try (Stream<Path> s = Files.list(runDir.resolve("reports"))) {
+            for (Path p : s.toList()) {
+                Files.copy(p, out.resolve("reports").resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Files.writeString(out.resolve("verify.txt"), verify);
     }
 
     @Test
@@ -95,7 +111,7 @@ class DualSinkEvidenceIT {
                 .containsEntry("differences", 0L);
         assertThat((Map<String, Object>) parity.get("missing_rows")).containsEntry("jsonl", 0L).containsEntry("sqlite", 0L);
         assertThat((Map<String, Object>) parity.get("duplicate_rows")).containsEntry("jsonl", 0L).containsEntry("sqlite", 0L);
-        assertThat(m.get("faults").toString()).contains("sink_restart");
+        assertThat(m.get("faults").toString()).contains("sink_restart, target=sqlite").contains("sink_restart, target=jsonl");
 
         // every seq of every topic exactly once in each sink, read back straight from the files
         for (String type : List.of("jsonl", "sqlite")) {
@@ -122,6 +138,7 @@ class DualSinkEvidenceIT {
 
         Verifier.Verification v = Verifier.verify(runDir, type -> HOST.registry().sink(type));
         System.out.println(v.text());
+        keep(runDir, v.text());
         assertThat(v.mismatches()).isEmpty();
         assertThat(v.exitCode()).isZero();
     }

@@ -55,7 +55,7 @@ class SoakRunCommandIT {
 
     @Test
     void passingRunExitsZeroAndWritesItsManifest() throws Exception {
-        Path s = scenario("passing", "'pass1', 'pass2', 'count'", "    metric 'status.processes.count.handled', '>', 0");
+        Path s = scenario("passing", "'pass', 'count'", "    metric 'status.processes.count.handled', '>', 0");
         int code = soak("run", s.toString(), "--runs-dir", dir.resolve("runs").toString(), "--run-id", "ok-1");
         assertThat(code).as(out + "\n" + err).isZero();
         assertThat(out.toString()).contains("PASS run ok-1: 1 criteria met");
@@ -65,7 +65,7 @@ class SoakRunCommandIT {
 
     @Test
     void failedCriterionExitsOneAndSaysWhichWithTheObservedValue() throws Exception {
-        Path s = scenario("failing", "'pass1', 'count'", "    metric 'status.processes.count.handled', '>', 100000000");
+        Path s = scenario("failing", "'pass', 'count'", "    metric 'status.processes.count.handled', '>', 100000000");
         int code = soak("run", s.toString(), "--runs-dir", dir.resolve("runs").toString(), "--run-id", "fail-1");
         assertThat(code).as(out + "\n" + err).isEqualTo(1);
         assertThat(out.toString()).contains("FAIL run fail-1: 1 of 1 criteria failed")

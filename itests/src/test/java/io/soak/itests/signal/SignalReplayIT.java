@@ -106,6 +106,12 @@ class SignalReplayIT {
         System.out.println("broker after a kill: " + m.get("broker"));
         assertThat(at(m, "status.processes.broker.restart_count")).isEqualTo(1);
         assertBrokerSound(m);
+        // the journal the second instance continued from holds every intent of the run exactly once
+        Path journal = outcome.runDirectory().resolve("state").resolve("broker-broker.journal");
+        long orders = ((Number) ((Map<?, ?>) m.get("broker")).get("orders")).longValue();
+        try (var lines = Files.lines(journal)) {
+            assertThat(lines.count()).as("journal lines").isEqualTo(orders);
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -45,11 +45,15 @@ final class MinuteRun implements RunContext {
     private final Map<String, Map<String, AtomicLong>> metrics = new ConcurrentHashMap<>();
 
     MinuteRun(String runId, TimeseriesSpec spec, Registry registry, Path dir) {
+        this(runId, spec, registry, dir, Settings.empty());
+    }
+
+    MinuteRun(String runId, TimeseriesSpec spec, Registry registry, Path dir, Settings config) {
         this.runId = runId;
         this.plan = plan(spec);
         this.registry = registry;
         this.dir = dir;
-        this.extension = new TimeseriesExtension(plan, Settings.empty());
+        this.extension = new TimeseriesExtension(plan, config);
     }
 
     static ScenarioPlan plan(TimeseriesSpec ts) {

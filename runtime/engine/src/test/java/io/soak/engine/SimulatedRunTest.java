@@ -366,4 +366,32 @@ class SimulatedRunTest {
         assertThat((double) at(m, "duration_s")).isLessThan(6.0);
         assertCountedExactlyOnce(m);
     }
+
+    @Test
+    void newFactoryVersionRegisteredOverARunningStageIsSwappedInPlaceWithItsState() {
+        TestPlans p = new TestPlans();
+        p.name = "upgrade";
+        Registry r = TestPlans.registry();
+        RunExtension upgrader = new RunExtension() {
+            int ticks;
+
+            @Override
+            public String name() {
+                return "upgrader";
+            }
+
+            @Override
+            public void onHealthTick(RunContext run, RunStatus status) {
+                if (++ticks == 3) {
+                    run.registry().addStage(new PassFactory.Pass3());
+                }
+            }
+        };
+        RunOutcome out = run(p, r, List.of(upgrader, new CountProbe()));
+        Map<String, Object> m = out.manifest();
+        assertThat(at(m, "status.processes.pass3.restarts.0.cause")).isEqualTo("swap");
+        assertThat((String) at(m, "faults.0.effect")).contains("new factory").contains("8 bytes of state moved");
+        assertThat(at(m, "status.processes.pass3.restarts.0.recovered_at")).isNotNull();
+        assertCountedExactlyOnce(m);
+    }
 }

@@ -38,6 +38,8 @@ final class SinkSide {
     final MinuteAccumulator minutes = new MinuteAccumulator();
     final MinuteCounts totals = new MinuteCounts();
     final Map<String, LastDecision> lastDecision = new TreeMap<>();
+    /** Per symbol, the event times of its decisions in the last 60 s before its latest one (activity). */
+    private final Map<String, java.util.ArrayDeque<Long>> recent = new java.util.HashMap<>();
     final List<Map<String, Object>> gaps = new ArrayList<>();
     final List<Map<String, Object>> duplicates = new ArrayList<>();
     long gapCount;
@@ -141,10 +143,22 @@ final class SinkSide {
         minutes.decision(tsMs, symbol, confirm, strong, type, reasons);
         totals.decision(confirm, strong, type, reasons);
         LastDecision prev = lastDecision.get(symbol);
+        java.util.ArrayDeque<Long> q = recent.computeIfAbsent(symbol, k -> new java.util.ArrayDeque<>());
+        q.addLast(tsMs);
+        long newest = prev == null ? tsMs : Math.max(tsMs, prev.tsMs());
+        while (!q.isEmpty() && q.peekFirst() <= newest - MinuteAccumulator.MINUTE_MS) {
+            q.pollFirst();
+        }
         if (prev == null || tsMs >= prev.tsMs()) {
             lastDecision.put(symbol, new LastDecision(tsMs, n.path("regime").asText(""), n.path("spread_bps").asDouble(),
                     type, n.path("score").asDouble()));
         }
+    }
+
+    /** Decisions of {@code symbol} in the 60 s of event time up to its latest decision. */
+    long activity(String symbol) {
+        java.util.ArrayDeque<Long> q = recent.get(symbol);
+        return q == null ? 0 : q.size();
     }
 
     private long tableFirst = -1;

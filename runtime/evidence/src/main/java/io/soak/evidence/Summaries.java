@@ -106,17 +106,11 @@ final class Summaries {
                                                     Map<String, Object> manifest, Markdown fmt) {
         Map<String, Object> rs = new LinkedHashMap<>();
         Map<String, Object> symbols = new TreeMap<>();
-        Map<String, Long> lastMinuteDecisions = new TreeMap<>();
-        if (!table.isEmpty()) {
-            for (MinuteStats s : table.get(table.size() - 1)) {
-                lastMinuteDecisions.put(s.symbol(), s.decisions());
-            }
-        }
         side.lastDecision.forEach((sym, d) -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("regime", d.regime());
             m.put("spread_bps", d.spreadBps());
-            m.put("activity_decisions_last_minute", lastMinuteDecisions.getOrDefault(sym, 0L));
+            m.put("activity_decisions_last_60s", side.activity(sym));
             m.put("last_signal_type", d.signalType());
             m.put("last_score", d.score());
             m.put("last_decision_at", Instant.ofEpochMilli(d.tsMs()).toString());
@@ -160,7 +154,9 @@ final class Summaries {
         Markdown md = new Markdown(zone, json);
         md.h1("Daily summary: " + doc.get("sink") + " sink, run " + doc.get("run_id"));
         md.p("Computed from " + doc.get("computed_from") + ". Times in " + zone.getId() + " (stored in UTC).");
-        md.h2("Period").keyValues(doc.get("period"), "no rows");
+        Map<String, Object> period = new LinkedHashMap<>((Map<String, Object>) doc.get("period"));
+        period.keySet().removeIf(k -> k.endsWith("_local"));
+        md.h2("Period").keyValues(period, "no rows");
         md.h2("Totals").keyValues(doc.get("totals"), "no rows");
         md.h2("Gating breakdown (guard reason → decisions)").keyValues(doc.get("gating_breakdown"),
                 "no decision carried a guard reason");

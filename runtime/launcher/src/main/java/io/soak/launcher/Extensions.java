@@ -6,6 +6,7 @@ import io.soak.engine.RunExtension;
 import io.soak.engine.RunExtensionFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,14 +26,18 @@ public final class Extensions {
     /** One extension per factory that wants to take part in this run, in a stable (class name) order. */
     public static List<RunExtension> create(ScenarioPlan plan, Settings defaults) throws UserException {
         List<RunExtensionFactory> factories = new ArrayList<>();
-        ServiceLoader.load(RunExtensionFactory.class, Extensions.class.getClassLoader()).forEach(factories::add);
+        try {
+            ServiceLoader.load(RunExtensionFactory.class, Extensions.class.getClassLoader()).forEach(factories::add);
+        } catch (ServiceConfigurationError e) {
+            throw new UserException(Launcher.RUNTIME_FAILURE, "a run extension could not be loaded: " + e.getMessage(), e);
+        }
         factories.sort((a, b) -> a.getClass().getName().compareTo(b.getClass().getName()));
         List<RunExtension> out = new ArrayList<>();
         for (RunExtensionFactory f : factories) {
             RunExtension e;
             try {
                 e = f.create(plan, defaults);
-            } catch (RuntimeException ex) {
+            } catch (RuntimeException | LinkageError ex) {
                 throw new UserException(Launcher.RUNTIME_FAILURE,
                         "run extension " + f.getClass().getName() + " failed to start: " + Launcher.oneLine(ex), ex);
             }

@@ -72,7 +72,14 @@ public final class Launcher {
             report(ex, root.verbose);
             return exitCode(ex);
         });
-        int code = cmd.execute(args);
+        int code;
+        try {
+            code = cmd.execute(args);
+        } catch (RuntimeException | LinkageError e) {
+            // picocli lets Errors through; the JVM would exit 1 ("criterion failed") on an uncaught one
+            report(e, root.verbose);
+            code = RUNTIME_FAILURE;
+        }
         out.flush();
         err.flush();
         return code;

@@ -19,6 +19,7 @@ import picocli.CommandLine.ScopeType;
                 VersionCommand.class,
                 BundlesCommand.class,
                 VerifyCommand.class,
+                FeedCommand.class,
                 picocli.CommandLine.HelpCommand.class
         })
 public final class SoakCommand implements java.util.concurrent.Callable<Integer> {

@@ -126,7 +126,7 @@ final class TestStageContext implements StageContext {
 
     /** Counters (no boxing per increment, like the engine's), gauges and facts kept in sorted maps. */
     public static final class Metrics implements StageMetrics {
-        private final Map<String, java.util.concurrent.atomic.AtomicLong> counters = new TreeMap<>();
+        private final Map<String, java.util.concurrent.atomic.AtomicLong> counters = new java.util.concurrent.ConcurrentHashMap<>();
         public final Map<String, Double> gauges = new TreeMap<>();
         public final Map<String, Object> facts = new TreeMap<>();
 

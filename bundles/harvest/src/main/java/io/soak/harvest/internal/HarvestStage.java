@@ -55,6 +55,10 @@ final class HarvestStage implements Stage {
                 monitor.expect(new StreamInfo(sym.toLowerCase(Locale.ROOT) + "@" + st), now);
             }
         }
+        // the SLO counters exist (at 0) from the start, so the manifest always shows them
+        for (String c : new String[] {"parse_errors", "duplicates", "book_resyncs", "substream_timeout_count"}) {
+            metrics.add(c, 0);
+        }
         // a restarted instance continues the list its predecessor built (engine-owned facts)
         if (metrics.factValue("substream_timeouts") instanceof List<?> earlier) {
             timeouts.addAll(earlier);

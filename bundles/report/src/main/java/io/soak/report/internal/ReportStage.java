@@ -145,7 +145,6 @@ final class ReportStage implements Stage {
         metrics.add("total", all.total());
         metrics.add("strong", all.strong());
         metrics.add("decisions", all.decisions());
-        metrics.gauge("last_minute_ms", m);
         metrics.gauge("strong_ratio", ratio(strong, total));
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("closed", closed);

@@ -406,7 +406,15 @@ public final class Engine {
         for (FaultSpec f : plan.faults()) {
             controlTimer(startNanos + f.at().toNanos(), 0, TimerQueue.PRIO_NORMAL, () -> {
                 if (phase == Phase.RUNNING) {
-                    applyFault(f);
+                    try {
+                        applyFault(f);
+                    } catch (RuntimeException e) {
+                        // a scheduled fault that cannot apply (stage restarting, no emulator) is evidence, not a crash
+                        Records.Fault rec = new Records.Fault(f.kind(), f.target(), clock.nanos(), f.params(),
+                                "not applied: " + e.getMessage());
+                        faults.add(rec);
+                        LOG.warn("fault {} on {} not applied: {}", f.kind(), f.target(), e.getMessage());
+                    }
                 }
             });
         }
@@ -853,6 +861,7 @@ public final class Engine {
         }
         int g = slot.gen;
         StageSlot.Ctx c = slot.new Ctx(g);
+        slot.factory = f.get();
         slot.ctx = c;
         slot.instance = stage;
         slot.state = "starting";
@@ -1007,14 +1016,9 @@ public final class Engine {
             return; // another factory of that kind is still there
         }
         long now = clock.nanos();
-        byte[] snap = null;
-        if (s.running()) {
-            snap = s.onRunner(() -> {
-                Stage st = s.instance;
-                return st == null ? null : st.snapshot().orElse(null);
-            }, 2000);
-        }
-        boolean wasRunning = s.invalidate(s.gen);
+        boolean wasRunning = s.running();
+        byte[] snap = wasRunning ? snapshotAndInvalidate(s) : null;
+        s.invalidate(s.gen);
         s.state = "waiting_factory";
         s.swapSnapshot = snap;
         s.swapPending = true;
@@ -1040,6 +1044,12 @@ public final class Engine {
     }
 
     private void factoryAdded(StageSlot s, Object factory) {
+        if (s.running() && s.factory != factory && registry.stage(s.name).orElse(null) == factory) {
+            // a new version registered over the running one (no removal in between): swap in place
+            Records.Fault rec = new Records.Fault("swap", s.name, clock.nanos(), Map.of(), "");
+            swapInstance(s, rec, "new factory " + factory.getClass().getName());
+            return;
+        }
         if (!"waiting_factory".equals(s.state)) {
             return;
         }
@@ -1102,6 +1112,9 @@ public final class Engine {
         switch (kind) {
             case "kill" -> {
                 StageSlot s = requireStage(slot, kind, target);
+                if (!s.running()) {
+                    throw new IllegalStateException("stage " + target + " is not running (" + s.state + ")");
+                }
                 boolean had;
                 synchronized (s) {
                     had = s.inFlight != null;
@@ -1151,21 +1164,7 @@ public final class Engine {
                 if (!s.running()) {
                     throw new IllegalStateException("stage " + target + " is not running");
                 }
-                byte[] snap = s.onRunner(() -> {
-                    Stage st = s.instance;
-                    return st == null ? null : st.snapshot().orElse(null);
-                }, 2000);
-                s.invalidate(s.gen);
-                s.restartCount++;
-                Records.Restart r = new Records.Restart(s.restartCount, "swap", 0, now, false);
-                r.fault = rec;
-                synchronized (s.restarts) {
-                    s.restarts.add(r);
-                }
-                s.pendingRecovery = r;
-                rec.effect = "replaced by a new instance" + (snap == null ? " (no state)" : "; " + snap.length + " bytes of state moved");
-                faults.add(rec);
-                launchInstance(s, snap);
+                swapInstance(s, rec, "new instance");
             }
             default -> {
                 rec.effect = "not handled by the engine";
@@ -1174,6 +1173,43 @@ public final class Engine {
             }
         }
         return rec.effect;
+    }
+
+    /**
+     * Takes the live instance's snapshot and invalidates it in one step on its runner (between two events), so
+     * no event is handled after the snapshot; if the runner does not answer, invalidates without a snapshot.
+     */
+    private byte[] snapshotAndInvalidate(StageSlot s) {
+        int g = s.gen;
+        Object[] answer = s.onRunner(() -> {
+            Stage st = s.instance;
+            byte[] b = null;
+            try {
+                b = st == null ? null : st.snapshot().orElse(null);
+            } catch (RuntimeException e) {
+                LOG.warn("stage {} snapshot failed: {}", s.name, StageSlot.oneLine(e));
+            }
+            s.invalidate(g);
+            return new Object[] {b};
+        }, 2000);
+        s.invalidate(g);
+        return answer == null ? null : (byte[]) answer[0];
+    }
+
+    /** Hot swap in place: snapshot of the live instance (on its runner), new instance, restore before any event. */
+    private void swapInstance(StageSlot s, Records.Fault rec, String what) {
+        long now = clock.nanos();
+        byte[] snap = snapshotAndInvalidate(s);
+        s.restartCount++;
+        Records.Restart r = new Records.Restart(s.restartCount, "swap", 0, now, false);
+        r.fault = rec;
+        synchronized (s.restarts) {
+            s.restarts.add(r);
+        }
+        s.pendingRecovery = r;
+        rec.effect = "replaced by " + what + (snap == null ? " (no state)" : "; " + snap.length + " bytes of state moved");
+        faults.add(rec);
+        launchInstance(s, snap);
     }
 
     private final Map<StageSlot, Records.Fault> watchedFaults = new java.util.HashMap<>();
@@ -1315,7 +1351,7 @@ public final class Engine {
         List<RunStatus.StageStatus> st = new ArrayList<>();
         for (StageSlot s : slots) {
             st.add(new RunStatus.StageStatus(s.name, s.hangUntil > now && s.running() ? "hung" : s.state,
-                    s.lastHealth, s.lastDetail, s.restartCount, s.inbox.size(), s.handled));
+                    s.lastHealth, s.lastDetail, s.restartCount, s.backlog(), s.handled));
         }
         long dropped = rawTopic == null ? 0 : rawTopic.dropped;
         RunStatus r = new RunStatus(now / 1_000_000L, st, dropped, new RunStatus.Resources(
@@ -1694,7 +1730,7 @@ public final class Engine {
             p.put("health_green_ratio", s.ticks == 0 ? 1.0 : round4((double) s.greenTicks / s.ticks));
             p.put("max_recovery_ms", maxRec);
             p.put("handled", s.handled);
-            p.put("queue_depth", s.inbox.size());
+            p.put("queue_depth", s.backlog());
             p.put("health", s.lastHealth.name().toLowerCase());
             p.put("detail", s.lastDetail);
             processes.put(s.name, p);

@@ -46,6 +46,8 @@ final class StageSlot {
     volatile String state = "starting";
     volatile int gen;
     volatile Stage instance;
+    /** The factory the current instance came from (a different one added while running means a new version). */
+    volatile Object factory;
     volatile Ctx ctx;
     volatile Thread runner;
     final ArrayDeque<Envelope> redeliver = new ArrayDeque<>(); // guarded by this
