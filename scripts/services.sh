@@ -93,7 +93,8 @@ wait_http() { # wait_http NAME URL EXPECTED_CODE SECONDS
 
 launch() { # launch NAME CMD... (background, own process group, PID recorded)
   local name="$1"; shift
-  setsid "$@" >"$STATE_DIR/$name.log" 2>&1 </dev/null &
+  # 9>&-: the daemon must not inherit the lock of this script (it would hold it for its whole life)
+  setsid "$@" >"$STATE_DIR/$name.log" 2>&1 </dev/null 9>&- &
   echo $! >"$(pid_file "$name")"
 }
 
@@ -195,10 +196,10 @@ write_env() {
 }
 
 cmd_start() {
-  install_packages
   mkdir -p "$STATE_DIR"
   exec 9>"$STATE_DIR/.lock"
-  flock -w 120 9 || die "another services.sh holds $STATE_DIR/.lock"
+  flock -w 300 9 || die "another services.sh holds $STATE_DIR/.lock"
+  install_packages
   local s
   for s in "${SERVICES[@]}"; do
     if running "$s"; then

@@ -49,7 +49,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @BenchmarkMode(org.openjdk.jmh.annotations.Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
-@Warmup(iterations = 3, time = 3)
+@Warmup(iterations = 8, time = 2)
 @Measurement(iterations = 5, time = 3)
 public class HarvestParseBenchmark {
 

@@ -141,5 +141,35 @@ class DualSinkEvidenceIT {
         keep(runDir, v.text());
         assertThat(v.mismatches()).isEmpty();
         assertThat(v.exitCode()).isZero();
+
+        // the same through the command line, as a user runs it: match, then a removed JSONL line, then no run at all
+        assertThat(soakVerify(runDir)).as(lastOut).isZero();
+        assertThat(lastOut).contains("MATCH");
+        Path file;
+        try (Stream<Path> files = Files.walk(runDir.resolve("signals/decision"))) {
+            file = files.filter(p -> p.toString().endsWith(".jsonl")).sorted().findFirst().orElseThrow();
+        }
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(file));
+        String removed = lines.remove(lines.size() / 2);
+        Files.write(file, lines);
+        String seq = removed.replaceAll(".*\"seq\":(\\d+),.*", "$1");
+        assertThat(soakVerify(runDir)).as(lastOut).isEqualTo(1);
+        assertThat(lastOut).contains("MISMATCH").contains("jsonl: rows missing, topic decision seq " + seq)
+                .contains("sinks differ at topic decision seq " + seq + " (only_in_sqlite)");
+        assertThat(soakVerify(runDir.resolve("no-such-run"))).as(lastOut).isEqualTo(2);
+    }
+
+    private String lastOut = "";
+
+    /** {@code soak verify <dir>} in-process against the built bundles (the dist layout under soak.test.home). */
+    private int soakVerify(Path dir) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        Path home = Path.of(System.getProperty(SoakHost.HOME_PROPERTY, "target/soak-home"));
+        int code = new io.soak.launcher.Launcher(home, Map.of(), false).execute(new java.io.PrintWriter(out),
+                new java.io.PrintWriter(err), "verify", dir.toString());
+        lastOut = out + "\n" + err;
+        System.out.println("soak verify " + dir + " -> " + code + "\n" + lastOut);
+        return code;
     }
 }

@@ -57,7 +57,7 @@ final class RunCommand implements Callable<Integer> {
             description = "Implicit scenario: stages to run (default harvest,signal,broker,report).")
     List<String> enable;
 
-    @Option(names = "--sink", paramLabel = "jsonl|sqlite|dual", description = "Implicit scenario: sinks (default dual).")
+    @Option(names = "--sink", paramLabel = "jsonl|sqlite|dual", description = "Implicit scenario: sinks.")
     String sink;
 
     @Option(names = "--minutes", paramLabel = "<n>", description = "Implicit scenario: duration in minutes (default 60).")
@@ -159,9 +159,10 @@ final class RunCommand implements Callable<Integer> {
         if (minutes != null && minutes <= 0) {
             throw new UserException(Launcher.INVALID, "--minutes must be > 0, got " + minutes);
         }
-        return ImplicitScenario.fromFlags(configFile(launcher),
-                enable == null ? List.of("harvest", "signal", "broker", "report") : enable,
-                sink == null ? "dual" : sink, minutes == null ? 60 : minutes, launcher.env());
+        Path file = configFile(launcher);
+        // the dsl owns the contract's defaults (stages, sink); only the duration has no default there
+        return ImplicitScenario.fromFlags(Files.isRegularFile(file) || config != null ? file : null, enable, sink,
+                minutes == null ? 60 : minutes, launcher.env());
     }
 
     private Path configFile(Launcher launcher) {
