@@ -42,4 +42,6 @@ timeout -s TERM 15 "$home/bin/soak" run "$scenario" --run-id bench > "$work/run.
 end=$(date +%s%N)
 grep -E "scenario .* loaded|first event handled|host started" "$work/runs/bench/logs/soak.log" 2>/dev/null | sed 's/^.* - //' || true
 tail -n 3 "$work/run.out"
+grep -oE '"max_rss_mb" : [0-9.]+|"max_threads" : [0-9]+|"max_open_files" : [0-9]+' "$work/runs/bench/run_manifest.json" 2>/dev/null | tr '\n' ' ' || true
+echo
 echo "soak run wall time: $(( (end - start) / 1000000 )) ms"

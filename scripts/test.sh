@@ -19,5 +19,27 @@ fi
 cleanup() { [[ -n "$started" ]] && "$services" stop || true; }
 trap cleanup EXIT
 
-# -Dsoak.services.env lets the tests find the URLs; the summary lines of surefire/failsafe end the output.
-mvn -B -ntp verify -Dsoak.services.env="$ROOT/target/services.env" "$@"
+# -Dsoak.services.env lets the tests find the URLs.
+rc=0
+mkdir -p "$ROOT/target"
+marker="$ROOT/target/.test-started"
+touch "$marker"
+mvn -B -ntp verify -Dsoak.services.env="$ROOT/target/services.env" "$@" || rc=$?
+
+# End with one Surefire and one Failsafe summary line over every module (from the reports of this build).
+summary() { # summary LABEL REPORT_DIR_NAME
+  local files
+  files="$(find "$ROOT" -path "*/target/$2/*.txt" -newer "$marker" 2>/dev/null || true)"
+  if [[ -z "$files" ]]; then
+    echo "$1: no reports"
+    return
+  fi
+  # shellcheck disable=SC2086
+  grep -h "^Tests run:" $files | awk -v label="$1" -F'[:,]' '
+    { run += $2; fail += $4; err += $6; skip += $8 }
+    END { printf "%s: Tests run: %d, Failures: %d, Errors: %d, Skipped: %d\n", label, run, fail, err, skip }'
+}
+echo
+summary "Surefire (unit tests, all modules)" surefire-reports
+summary "Failsafe (integration tests, all modules)" failsafe-reports
+exit $rc

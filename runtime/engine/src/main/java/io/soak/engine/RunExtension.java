@@ -34,6 +34,15 @@ public interface RunExtension {
     default void onHealthTick(RunContext run, RunStatus status) {
     }
 
+    /**
+     * A fault the engine does not handle itself (for example {@code timeseries-outage}), scheduled by the plan
+     * or injected from the shell, on the control thread. Return a one-line effect when this extension applied
+     * it (the engine records it in {@code faults[]}), or null when it is not this extension's.
+     */
+    default String onFault(RunContext run, io.soak.api.plan.FaultSpec fault) {
+        return null;
+    }
+
     /** When the graceful stop begins, before stages stop (for example a final export). */
     default void onStopping(RunContext run) {
     }

@@ -394,4 +394,29 @@ class SimulatedRunTest {
         assertThat(at(m, "status.processes.pass3.restarts.0.recovered_at")).isNotNull();
         assertCountedExactlyOnce(m);
     }
+
+    @Test
+    void faultsTheEngineDoesNotKnowGoToExtensionsAndUnknownOnesAreRecordedAsNotApplied() {
+        TestPlans p = new TestPlans();
+        p.name = "ext-faults";
+        p.fault(Duration.ofSeconds(10), "timeseries-outage", "file", Duration.ofSeconds(20));
+        p.fault(Duration.ofSeconds(12), "nonsense", "x", Duration.ZERO);
+        RunExtension outage = new RunExtension() {
+            @Override
+            public String name() {
+                return "outage";
+            }
+
+            @Override
+            public String onFault(RunContext run, io.soak.api.plan.FaultSpec fault) {
+                return fault.kind().equals("timeseries-outage") ? "exports fail for " + fault.duration() : null;
+            }
+        };
+        RunOutcome out = run(p, TestPlans.registry(), List.of(outage));
+        Map<String, Object> m = out.manifest();
+        assertThat(out.exitCode()).isZero();
+        assertThat(at(m, "faults.0.effect")).isEqualTo("exports fail for PT20S");
+        assertThat(at(m, "faults.0.end")).isNotNull();
+        assertThat((String) at(m, "faults.1.effect")).startsWith("not applied: fault kind 'nonsense'");
+    }
 }

@@ -46,11 +46,13 @@ public final class Launcher {
         return handleSignals;
     }
 
-    PrintWriter out() {
+    /** Where a command prints for people and scripts (stdout). */
+    public PrintWriter out() {
         return out;
     }
 
-    PrintWriter err() {
+    /** Where a command prints errors (stderr). */
+    public PrintWriter err() {
         return err;
     }
 

@@ -37,6 +37,16 @@ public final class SoakCommand implements java.util.concurrent.Callable<Integer>
         this.launcher = launcher;
     }
 
+    /** For subcommands (any package): streams, home, environment. */
+    public Launcher launcher() {
+        return launcher;
+    }
+
+    /** True when {@code --verbose} was given (anywhere on the command line). */
+    public boolean verbose() {
+        return verbose;
+    }
+
     /** {@code soak} alone: the usage, as an invalid command line. */
     @Override
     public Integer call() {

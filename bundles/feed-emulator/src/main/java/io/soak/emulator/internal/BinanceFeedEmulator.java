@@ -57,6 +57,7 @@ final class BinanceFeedEmulator implements FeedEmulator {
     private final AtomicLong stalledSkipped = new AtomicLong();
     private final AtomicLong gapSkipped = new AtomicLong();
     private final AtomicLong corruptSent = new AtomicLong();
+    private final AtomicLong snapshotsSent = new AtomicLong();
     private final List<Map<String, Object>> faults = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private volatile boolean done;
@@ -65,6 +66,8 @@ final class BinanceFeedEmulator implements FeedEmulator {
     // fault state (guarded by this)
     private final Map<String, Long> stallUntil = new TreeMap<>();
     private final Map<String, Integer> gapRemaining = new TreeMap<>();
+    private final Map<String, Boolean> resyncPending = new TreeMap<>();
+    private final Map<String, EmulatorBook> books = new java.util.HashMap<>(); // pacer thread only
     private int corruptRemaining;
     private long latencyNanos;
     private long latencyUntil;
@@ -205,7 +208,15 @@ final class BinanceFeedEmulator implements FeedEmulator {
         if (stream == null) {
             return;
         }
+        boolean diff = stream.contains("@depth@") || stream.endsWith("@depth");
+        String symbolLower = stream.substring(0, Math.max(0, stream.indexOf('@')));
+        if (stream.endsWith("@depthSnapshot")) {
+            books.computeIfAbsent(symbolLower, k -> new EmulatorBook()).snapshot(text);
+        } else if (diff) {
+            books.computeIfAbsent(symbolLower, k -> new EmulatorBook()).diff(text);
+        }
         boolean corrupt;
+        boolean resync = false;
         synchronized (this) {
             Long until = stallUntil.get(stream);
             if (until == null) {
@@ -219,7 +230,13 @@ final class BinanceFeedEmulator implements FeedEmulator {
             if (gap != null && gap > 0) {
                 gapRemaining.put(stream, gap - 1);
                 gapSkipped.incrementAndGet();
+                if (diff && gap == 1) {
+                    resyncPending.put(stream, true);
+                }
                 return;
+            }
+            if (diff && resyncPending.remove(stream) != null) {
+                resync = true;
             }
             corrupt = corruptRemaining > 0 && !stream.endsWith("@depthSnapshot") && clients.stream().anyMatch(c -> c.wants(stream));
             if (corrupt) {
@@ -238,6 +255,16 @@ final class BinanceFeedEmulator implements FeedEmulator {
         }
         if (corrupt) {
             corruptSent.incrementAndGet();
+        }
+        if (resync) {
+            // after a gap the client's book is out of sequence: hand it a fresh snapshot of the emulator's book
+            // (taken after this diff), as a client would fetch one from the REST API
+            EmulatorBook book = books.get(symbolLower);
+            String snap = book == null ? null : book.snapshotMessage(symbolLower);
+            if (snap != null) {
+                dispatch(snap);
+                snapshotsSent.incrementAndGet();
+            }
         }
         if (any) {
             sentPerStream.computeIfAbsent(stream, k -> new AtomicLong()).incrementAndGet();
@@ -333,6 +360,7 @@ final class BinanceFeedEmulator implements FeedEmulator {
         d.put("stalled_skipped", stalledSkipped.get());
         d.put("gap_skipped", gapSkipped.get());
         d.put("corrupt_sent", corruptSent.get());
+        d.put("resync_snapshots_sent", snapshotsSent.get());
         d.put("connections_total", connections.get());
         d.put("connections_open", clients.size());
         d.put("slow_client_drops", clients.stream().mapToLong(c -> c.dropped.get()).sum());

@@ -149,7 +149,7 @@ class FeedOverSocketTest {
 
     @Test
     @Timeout(60)
-    void stallCorruptFramesAndADepthGapAreSeenByTheStage() throws Exception {
+    void stallCorruptFramesAndADepthGapAreSeenByTheStageWhichResyncsFromAFreshSnapshot() throws Exception {
         List<String> files = List.of(SharedData.file(SharedData.BTC).toString());
         SourceSpec spec = emulated(files, "20x", List.of("BTCUSDT"));
         TestMetrics metrics = new TestMetrics();
@@ -171,8 +171,11 @@ class FeedOverSocketTest {
                 emulator.inject(new FaultSpec(Duration.ZERO, "feed-gap", "btcusdt@depth@0ms", Duration.ZERO, Map.of("count", 1)));
                 emulator.inject(new FaultSpec(Duration.ZERO, "feed-stall", "btcusdt@trade", Duration.ofSeconds(3), Map.of()));
                 await().atMost(Duration.ofSeconds(20)).until(() -> metrics.counter("parse_errors") == 4
-                        && metrics.counter("book_resyncs") >= 1
+                        && metrics.counter("book_resyncs") == 1
+                        && metrics.counter("book_snapshots") == 2 // the emulator's fresh snapshot after the gap
                         && Boolean.TRUE.equals(metrics.facts.get("substream_timeout_detected")));
+                long applied = metrics.counter("messages_per_stream.btcusdt@depth@0ms");
+                await().atMost(Duration.ofSeconds(10)).until(() -> metrics.counter("messages_per_stream.btcusdt@depth@0ms") > applied + 50);
             } finally {
                 source.stop();
             }
@@ -182,6 +185,8 @@ class FeedOverSocketTest {
         assertThat(timeouts).extracting(SubstreamMonitor.Timeout::substream).contains("btcusdt@trade");
         assertThat(timeouts).extracting(SubstreamMonitor.Timeout::substream).doesNotContain("btcusdt@bookTicker");
         assertThat(metrics.counter("parse_errors")).isEqualTo(4);
+        // resynced from the fresh snapshot: later diffs chain again, no further resync
+        assertThat(metrics.counter("book_resyncs")).isEqualTo(1);
     }
 
     static String lastMessage(List<String> files) throws Exception {

@@ -1167,9 +1167,22 @@ public final class Engine {
                 swapInstance(s, rec, "new instance");
             }
             default -> {
-                rec.effect = "not handled by the engine";
+                String effect = null;
+                for (RunExtension x : extensions) {
+                    effect = x.onFault(runContext, spec);
+                    if (effect != null) {
+                        break;
+                    }
+                }
+                if (effect == null) {
+                    throw new IllegalArgumentException("fault kind '" + kind + "' is handled by nothing in this run"
+                            + " (engine: kill, crash, hang, swap, feed-* with the emulator)");
+                }
+                rec.effect = effect;
+                if (!spec.duration().isZero()) {
+                    rec.endNanos = now + spec.duration().toNanos();
+                }
                 faults.add(rec);
-                LOG.warn("fault {} on {} is not handled by the engine", kind, target);
             }
         }
         return rec.effect;
