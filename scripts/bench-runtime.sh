@@ -13,7 +13,7 @@ trap 'rm -rf "$work"' EXIT
 tar -xzf "$tarball" -C "$work"
 home="$work/soak-$version"
 scenario="${1:-$work/bench-1x.groovy}"
-# default: the counter feed paced at 1x through five test stages, stopped by SIGTERM after 15 s
+# default: the counter feed paced at 1x through five test stages, stopped by SIGTERM after 30 s
 cat > "$work/bench-1x.groovy" <<'GROOVY'
 soak {
   name 'bench-1x'
@@ -38,7 +38,7 @@ echo "bundles: $(grep -cE '^  .* (ACTIVE|RESOLVED|INSTALLED)$' "$work/bundles.ou
 echo "== soak run to first event ($scenario)"
 cd "$work"
 start=$(date +%s%N)
-timeout -s TERM 15 "$home/bin/soak" run "$scenario" --run-id bench > "$work/run.out" 2>&1 || true
+timeout -s TERM 30 "$home/bin/soak" run "$scenario" --run-id bench > "$work/run.out" 2>&1 || true
 end=$(date +%s%N)
 grep -E "scenario .* loaded|first event handled|host started" "$work/runs/bench/logs/soak.log" 2>/dev/null | sed 's/^.* - //' || true
 tail -n 3 "$work/run.out"

@@ -101,7 +101,7 @@ class AlertRulesOracleIT {
     private Result compare(String promqlRules) throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(PROMTOOL), PROMTOOL + " not installed: run `scripts/services.sh start` "
                 + "(it installs the Debian prometheus package) or set -Dsoak.promtool");
-        List<AlertRule> rules = AlertRules.build(Settings.empty(), List.of()).stream()
+        List<AlertRule> rules = AlertRules.build(Settings.empty(), AlertRules.standardSpecs(Settings.empty())).stream()
                 .filter(r -> RULES.contains(r.name())).toList();
         AlertEngine engine = new AlertEngine(rules);
         List<Minute> series = series();

@@ -60,7 +60,8 @@ final class MinuteRun implements RunContext {
         return new ScenarioPlan("timeseries-it", "<itest>", "0".repeat(64), Mode.REPLAY, Pace.MAX, 1,
                 Duration.ofMinutes(60), new SourceSpec("synthetic", List.of("BTCUSDT"), List.of(), "", List.of(), false,
                 Map.of(), Map.of(), Map.of()), List.of("harvest", "signal", "broker", "report"), List.of("jsonl"),
-                Duration.ofSeconds(10), RestartPolicy.defaults(), ts, List.of(), List.of(), List.of(), Map.of(), "UTC");
+                Duration.ofSeconds(10), RestartPolicy.defaults(), ts, io.soak.alerts.AlertRules.standardSpecs(Settings.empty()),
+                List.of(), List.of(), Map.of(), "UTC");
     }
 
     void start() throws Exception {

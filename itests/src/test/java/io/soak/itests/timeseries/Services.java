@@ -62,17 +62,31 @@ final class Services {
         return null;
     }
 
-    /** The URL (or path) under {@code key}, or the test is skipped with a message. */
+    /**
+     * The URL (or path) under {@code key}, or the test is skipped with a message. With the system property
+     * {@code soak.services.required=true} (CI, after a successful {@code services.sh start}) a missing service
+     * fails the test instead.
+     */
     String require(String key, String readyPath) {
         String url = env.get(key);
-        Assumptions.assumeTrue(url != null && !url.isBlank(), key + " not set: start the services with "
+        check(url != null && !url.isBlank(), key + " not set: start the services with "
                 + "`scripts/services.sh start` (or run scripts/test.sh); env file " + envFile());
         if (readyPath != null) {
             int code = status(url + readyPath);
-            Assumptions.assumeTrue(code / 100 == 2, key + "=" + url + " not answering " + readyPath + " (got " + code
+            check(code / 100 == 2, key + "=" + url + " not answering " + readyPath + " (got " + code
                     + "): restart it with `scripts/services.sh start`");
         }
         return url;
+    }
+
+    private static void check(boolean ok, String message) {
+        if (Boolean.getBoolean("soak.services.required")) {
+            if (!ok) {
+                throw new AssertionError(message + " (soak.services.required=true)");
+            }
+        } else {
+            Assumptions.assumeTrue(ok, message);
+        }
     }
 
     String get(String key) {

@@ -56,7 +56,7 @@ class SixtyMinuteExportIT {
                         Map.of(), Map.of()),
                 List.of("harvest", "signal", "broker", "report"), List.of(), Duration.ofSeconds(10),
                 RestartPolicy.defaults(), new TimeseriesSpec("prometheus", pushgateway, true, Map.of(), Map.of()),
-                List.of(), List.of(),
+                io.soak.alerts.AlertRules.standardSpecs(Settings.empty()), List.of(),
                 List.of(new Criterion("exports", "timeseries_export.export_count", ">=", 60, "one export per minute"),
                         new Criterion("export_errors", "timeseries_export.error_count", "==", 0, "no failed export")),
                 Map.of(), "UTC");

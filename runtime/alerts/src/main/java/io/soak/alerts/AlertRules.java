@@ -9,55 +9,64 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds the rules of a run: the standard rules of DOMAIN.md 6 tuned by config ({@code alerts.<rule>.<key>}),
- * then by the plan's {@link AlertRuleSpec}s (same name: overrides; new name: a user rule, kind
- * {@code threshold} or a standard kind under another name).
+ * Builds the rules of a run. The plan's rule list is authoritative (a scenario without an {@code alerts} block
+ * gets the six standard rules from the DSL; {@code alerts { none() }} gets none). Each rule's parameters are
+ * config's {@code alerts.<rule>.<key>} (config/defaults.yaml) overlaid by the plan rule's own params; level,
+ * {@code for}, {@code keep_firing_for} and {@code enabled} are the plan rule's. Hand-built plans (tests) can
+ * take {@link #standardSpecs(Settings)}.
  */
 public final class AlertRules {
 
     public static final List<String> STANDARD = List.of("no_signals", "low_consistency", "strong_ratio_collapse",
             "export_failing", "data_dropped", "stage_unhealthy");
+    private static final java.util.Set<String> TIMING = java.util.Set.of("level", "for", "keep_firing_for", "enabled");
 
     private AlertRules() {
     }
 
+    /** The six standard rules of DOMAIN.md 6, tuned by config {@code alerts.<rule>.*}. */
+    public static List<AlertRuleSpec> standardSpecs(Settings settings) {
+        Settings alerts = settings.scope("alerts");
+        List<AlertRuleSpec> out = new ArrayList<>();
+        for (String name : STANDARD) {
+            Settings s = alerts.scope(name);
+            Map<String, Object> params = new java.util.HashMap<>(s.values());
+            params.keySet().removeAll(TIMING);
+            out.add(new AlertRuleSpec(name, s.string("level", defaultLevel(name)), name,
+                    Durations.parse("alerts." + name + ".for", s.get("for").orElse(defaultFor(name))),
+                    Durations.parse("alerts." + name + ".keep_firing_for", s.get("keep_firing_for").orElse("0s")),
+                    params, s.flag("enabled", true)));
+        }
+        return out;
+    }
+
     /**
      * @param settings the effective config, flat dotted keys (only {@code alerts.*} is read)
-     * @param specs    the plan's alert rules
+     * @param specs    the plan's alert rules: exactly the rules of the run
      */
     public static List<AlertRule> build(Settings settings, List<AlertRuleSpec> specs) {
         Settings alerts = settings.scope("alerts");
         Map<String, AlertRule> out = new LinkedHashMap<>();
-        for (String name : STANDARD) {
-            Settings s = alerts.scope(name);
-            out.put(name, rule(name, name, s.string("level", defaultLevel(name)),
-                    Durations.parse("alerts." + name + ".for", s.get("for").orElse(defaultFor(name))),
-                    Durations.parse("alerts." + name + ".keep_firing_for", s.get("keep_firing_for").orElse("0s")),
-                    s.values(), s.flag("enabled", true)));
-        }
         for (AlertRuleSpec spec : specs) {
-            AlertRule base = out.get(spec.name());
+            boolean standardName = STANDARD.contains(spec.name());
             String kind = spec.kind() == null || spec.kind().isBlank()
-                    ? (base != null ? base.kind() : "threshold") : spec.kind();
+                    ? (standardName ? spec.name() : "threshold") : spec.kind();
             Map<String, Object> params = new java.util.HashMap<>();
-            if (base != null && base.kind().equals(kind)) {
+            if (standardName && kind.equals(spec.name())) {
                 params.putAll(alerts.scope(spec.name()).values());
+                params.keySet().removeAll(TIMING);
             }
             params.putAll(spec.params());
             String level = spec.level() == null || spec.level().isBlank()
-                    ? (base != null ? base.level() : "warning") : spec.level();
-            Duration forD = spec.forDuration().isZero() && base != null && !explicitZero(spec, "for")
-                    ? base.forDuration() : spec.forDuration();
-            Duration kff = spec.keepFiringFor().isZero() && base != null && !explicitZero(spec, "keep_firing_for")
-                    ? base.keepFiringFor() : spec.keepFiringFor();
-            out.put(spec.name(), rule(spec.name(), kind, level, forD, kff, params, spec.enabled()));
+                    ? alerts.scope(spec.name()).string("level", standardName ? defaultLevel(spec.name()) : "warning")
+                    : spec.level();
+            if (out.containsKey(spec.name())) {
+                throw new IllegalArgumentException("alert rule '" + spec.name() + "' defined twice");
+            }
+            out.put(spec.name(), rule(spec.name(), kind, level, spec.forDuration(), spec.keepFiringFor(), params,
+                    spec.enabled()));
         }
         return new ArrayList<>(out.values());
-    }
-
-    // An AlertRuleSpec cannot say "for unset" (null becomes ZERO); a scenario that means for: 0 says so in params.
-    private static boolean explicitZero(AlertRuleSpec spec, String key) {
-        return spec.params().containsKey(key);
     }
 
     private static String defaultLevel(String name) {

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 class AlertEngineTest {
 
     private static AlertRule standard(String name) {
-        return AlertRules.build(Settings.empty(), List.of()).stream().filter(r -> r.name().equals(name)).findFirst()
-                .orElseThrow();
+        return AlertRules.build(Settings.empty(), AlertRules.standardSpecs(Settings.empty())).stream()
+                .filter(r -> r.name().equals(name)).findFirst().orElseThrow();
     }
 
     @Test
@@ -174,21 +174,32 @@ class AlertEngineTest {
     }
 
     @Test
-    void planRulesOverrideStandardTuningAndAddUserRules() {
-        Settings config = new Settings(Map.of("alerts.low_consistency.threshold", 0.5, "alerts.no_signals.for", "3m"));
+    void configTunesTheStandardRulesAndThePlanListIsExactlyTheRulesOfTheRun() {
+        Settings config = new Settings(Map.of("alerts.low_consistency.threshold", 0.5, "alerts.no_signals.for", "3m",
+                "alerts.data_dropped.enabled", false));
+        List<AlertRuleSpec> standard = AlertRules.standardSpecs(config);
+        assertThat(standard).extracting(AlertRuleSpec::name).containsExactlyElementsOf(AlertRules.STANDARD);
+        assertThat(standard.get(0).forDuration()).isEqualTo(Duration.ofMinutes(3));
+        assertThat(standard.get(4).enabled()).isFalse();
+
         List<AlertRule> rules = AlertRules.build(config, List.of(
-                new AlertRuleSpec("low_consistency", "critical", "", null, null, Map.of("min_decisions", 5), true),
-                new AlertRuleSpec("data_dropped", "", "", null, null, Map.of(), false),
+                new AlertRuleSpec("low_consistency", "critical", "low_consistency", null, null, Map.of("min_decisions", 5), true),
                 new AlertRuleSpec("too_many_fills", "warning", "threshold", Duration.ofMinutes(2), null,
                         Map.of("metric", "fills", "above", 100), true)));
-        assertThat(rules).extracting(AlertRule::name).containsExactly("no_signals", "low_consistency",
-                "strong_ratio_collapse", "export_failing", "data_dropped", "stage_unhealthy", "too_many_fills");
-        AlertRule lc = rules.get(1);
+        assertThat(rules).extracting(AlertRule::name).containsExactly("low_consistency", "too_many_fills");
+        AlertRule lc = rules.get(0);
         assertThat(lc.level()).isEqualTo("critical");
-        assertThat(lc.condition()).isEqualTo(new AlertCondition.LowConsistency(0.5, 5));
-        assertThat(rules.get(0).forDuration()).isEqualTo(Duration.ofMinutes(3));
-        assertThat(rules.get(4).enabled()).isFalse();
-        assertThat(rules.get(6).forDuration()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(lc.condition()).as("config threshold, plan min_decisions").isEqualTo(new AlertCondition.LowConsistency(0.5, 5));
+        assertThat(rules.get(1).forDuration()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(AlertRules.build(config, List.of())).as("alerts { none() }").isEmpty();
+    }
+
+    @Test
+    void theDslsParameterNamesAreUnderstood() {
+        AlertRule r = AlertRules.build(Settings.empty(), List.of(new AlertRuleSpec("strong_ratio_collapse", "warning",
+                "strong_ratio_collapse", null, null, Map.of("trailing", 20L, "min_minutes", 12L, "min_total", 30L,
+                "mad_k", 2.5, "floor", 0.3), true))).get(0);
+        assertThat(r.condition()).isEqualTo(new AlertCondition.StrongRatioCollapse(20, 12, 30, 2.5, 0.3));
     }
 
     @Test

@@ -46,7 +46,8 @@ final class TestRun implements RunContext {
                 new SourceSpec("synthetic", List.of("BTCUSDT"), List.of("aggTrade"), "", List.of(), false, Map.of(),
                         Map.of(), Map.of()),
                 List.of("harvest", "signal", "broker", "report"), List.of("jsonl", "sqlite"), Duration.ofSeconds(10),
-                RestartPolicy.defaults(), ts, List.of(), List.of(), List.of(), Map.of(), "UTC");
+                RestartPolicy.defaults(), ts, io.soak.alerts.AlertRules.standardSpecs(Settings.empty()), List.of(), List.of(),
+                Map.of(), "UTC");
     }
 
     static RunStatus status(long dropped, HealthState signal) {

@@ -21,18 +21,17 @@ class TimeseriesExtensionFactoryTest {
     }
 
     @Test
-    void planOverridesOverlayTheDefaultsForTheAlertRules() {
+    void planConfigOverridesOverlayTheDefaultsForTheRuleParameters() {
         var plan = TestRun.plan(TimeseriesSpec.file());
         plan = new io.soak.api.plan.ScenarioPlan(plan.name(), plan.scriptFile(), plan.scriptHash(), plan.mode(), plan.pace(),
                 plan.seed(), plan.duration(), plan.source(), plan.stages(), plan.sinks(), plan.healthInterval(),
                 plan.restartPolicy(), plan.timeseries(), plan.alerts(), plan.faults(), plan.expectations(),
-                Map.of("alerts.no_signals.for", "3m"), plan.reportTimeZone());
+                Map.of("alerts.low_consistency.min_decisions", 7), plan.reportTimeZone());
         RunExtension ext = new TimeseriesExtensionFactory().create(plan,
-                new Settings(Map.of("alerts.no_signals.for", "2m", "alerts.no_signals.level", "warning")));
-        var rule = ((TimeseriesExtension) ext).alerts().engine().rules().get(0);
-        assertThat(rule.name()).isEqualTo("no_signals");
-        assertThat(rule.forDuration()).hasMinutes(3);
-        assertThat(rule.level()).isEqualTo("warning");
+                new Settings(Map.of("alerts.low_consistency.min_decisions", 50, "alerts.low_consistency.threshold", 0.6)));
+        var rule = ((TimeseriesExtension) ext).alerts().engine().rules().get(1);
+        assertThat(rule.name()).isEqualTo("low_consistency");
+        assertThat(rule.condition().params()).containsEntry("min_decisions", 7L).containsEntry("threshold", 0.6);
     }
 
     @Test

@@ -181,8 +181,9 @@ final class RunCommand implements Callable<Integer> {
     private static void print(PrintWriter out, RunOutcome outcome) {
         Path manifest = outcome.runDirectory().resolve("run_manifest.json");
         switch (outcome.exitCode()) {
-            case Launcher.PASS -> out.println("PASS run " + outcome.runId() + ": " + criteriaCount(outcome)
-                    + " criteria met; manifest " + manifest);
+            case Launcher.PASS -> out.println("PASS run " + outcome.runId() + ": "
+                    + (criteriaCount(outcome).equals("0") ? "no criteria to check" : criteriaCount(outcome) + " criteria met")
+                    + "; manifest " + manifest);
             case Launcher.CRITERION_FAILED -> {
                 out.println("FAIL run " + outcome.runId() + ": " + outcome.failures().size() + " of "
                         + criteriaCount(outcome) + " criteria failed; manifest " + manifest);

@@ -3,9 +3,10 @@ package io.soak.harvest.internal;
 import java.util.Arrays;
 
 /**
- * One side of a local order book: prices ascending in primitive arrays (binary search, arraycopy on insert
- * and remove). Cheaper than a boxed TreeMap for books of a few thousand levels updated by diffs of tens of
- * levels. Bounded: past {@code maxLevels} the level farthest from the top is dropped.
+ * One side of a local order book in primitive arrays sorted so that the best level is at the end (bids by
+ * price, asks by negated price): binary search, and an insert or remove near the top moves only the few
+ * levels above it. Cheaper than a boxed TreeMap for books of a few thousand levels updated by diffs of tens
+ * of levels. Bounded: past {@code maxLevels} the level farthest from the top (index 0) is dropped.
  */
 final class SortedLevels {
 
@@ -30,7 +31,8 @@ final class SortedLevels {
 
     /** Sets a level; quantity 0 removes it. */
     void set(double price, double quantity) {
-        int i = Arrays.binarySearch(prices, 0, size, price);
+        double key = bids ? price : -price;
+        int i = Arrays.binarySearch(prices, 0, size, key);
         if (i >= 0) {
             if (quantity == 0) {
                 System.arraycopy(prices, i + 1, prices, i, size - i - 1);
@@ -51,32 +53,32 @@ final class SortedLevels {
         }
         System.arraycopy(prices, at, prices, at + 1, size - at);
         System.arraycopy(quantities, at, quantities, at + 1, size - at);
-        prices[at] = price;
+        prices[at] = key;
         quantities[at] = quantity;
         size++;
-        if (size > maxLevels) {
-            if (bids) { // worst bid is the lowest
-                System.arraycopy(prices, 1, prices, 0, size - 1);
-                System.arraycopy(quantities, 1, quantities, 0, size - 1);
-            }
+        if (size > maxLevels) { // the worst level is at index 0 on both sides
+            System.arraycopy(prices, 1, prices, 0, size - 1);
+            System.arraycopy(quantities, 1, quantities, 0, size - 1);
             size--;
         }
     }
 
     /** Best-first copy of the top {@code n} prices (bids descending, asks ascending). */
     double[] topPrices(int n) {
-        return top(prices, n);
-    }
-
-    double[] topQuantities(int n) {
-        return top(quantities, n);
-    }
-
-    private double[] top(double[] src, int n) {
         int k = Math.min(n, size);
         double[] out = new double[k];
         for (int j = 0; j < k; j++) {
-            out[j] = bids ? src[size - 1 - j] : src[j];
+            double key = prices[size - 1 - j];
+            out[j] = bids ? key : -key;
+        }
+        return out;
+    }
+
+    double[] topQuantities(int n) {
+        int k = Math.min(n, size);
+        double[] out = new double[k];
+        for (int j = 0; j < k; j++) {
+            out[j] = quantities[size - 1 - j];
         }
         return out;
     }
