@@ -40,6 +40,8 @@ public final class AlertsExtension implements RunExtension {
     private RunContext run;
     private long lastQueueDropped;
     private long lastTickQueueDropped;
+    private long stoppingAtMs = -1;
+    private long partialMinutesSkipped;
 
     public AlertsExtension(ScenarioPlan plan, Settings effectiveConfig, IntSupplier exportFailures) {
         this.engine = new AlertEngine(AlertRules.build(effectiveConfig, plan.alerts()));
@@ -82,6 +84,12 @@ public final class AlertsExtension implements RunExtension {
         lastTickQueueDropped = status.queueDropped();
     }
 
+    /** Minutes that end after the stop began were cut short by it: they are exported, not judged. */
+    @Override
+    public void onStopping(RunContext run) {
+        stoppingAtMs = run.clock().millis();
+    }
+
     @Override
     public void onMinute(RunContext run, List<MinuteStats> minute) {
         if (minute.isEmpty()) {
@@ -89,6 +97,11 @@ public final class AlertsExtension implements RunExtension {
         }
         MinuteStats all = minute.stream().filter(r -> MinuteStats.ALL.equals(r.symbol())).findFirst()
                 .orElseGet(() -> sum(minute));
+        if (stoppingAtMs >= 0 && all.minuteStartMs() + 60_000L > stoppingAtMs) {
+            partialMinutesSkipped++;
+            LOG.debug("alerts: minute {} was cut short by the stop: not evaluated", all.minuteStartMs());
+            return;
+        }
         long dropped = queueDropped(run);
         Evaluation e = new Evaluation(all.minuteStartMs(), all, minute, List.copyOf(previous),
                 Math.max(0, dropped - lastQueueDropped), exportFailures(run), health.stretches(), health.details());
@@ -157,9 +170,9 @@ public final class AlertsExtension implements RunExtension {
 
     @Override
     public Map<String, Object> manifestSections() {
-        Map<String, Object> section = engine.section();
+        Map<String, Object> section = new TreeMap<>(engine.section());
+        section.put("partial_minutes_skipped", partialMinutesSkipped);
         if (alertmanager != null) {
-            section = new TreeMap<>(section);
             section.put("alertmanager", alertmanager.section());
         }
         return Map.of("alerts", section);

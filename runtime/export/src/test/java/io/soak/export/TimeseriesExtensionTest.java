@@ -180,6 +180,24 @@ class TimeseriesExtensionTest {
     }
 
     @Test
+    void aMinuteCutShortByTheStopIsExportedButNotJudged() throws Exception {
+        TestRun run = run(PUSHGATEWAY);
+        RecordingExporter target = new RecordingExporter();
+        run.registry.addExporter(target);
+        TimeseriesExtension ext = extension(run);
+        ext.beforeStart(run);
+        run.nowMs = TestRun.T0 + 60_000L;
+        ext.onMinute(run, TestRun.minute(0, 0, 0));
+        run.nowMs = TestRun.T0 + 60_008L;
+        ext.onStopping(run);
+        ext.onMinute(run, TestRun.minute(1, 0, 0)); // 8 ms of data: would have made no_signals fire
+        ext.afterRun(run, Map.of());
+        assertThat(target.exported).hasSize(3);
+        assertThat(ext.alerts().states().get("no_signals").id()).isEqualTo("pending");
+        assertThat(section(ext, "alerts")).containsEntry("partial_minutes_skipped", 1L);
+    }
+
+    @Test
     void credentialsAreStrippedFromTargets() {
         assertThat(ExportExtension.stripCredentials("http://u:p@127.0.0.1:9091/x")).isEqualTo("http://127.0.0.1:9091/x");
         assertThat(ExportExtension.stripCredentials("http://127.0.0.1:9091")).isEqualTo("http://127.0.0.1:9091");
