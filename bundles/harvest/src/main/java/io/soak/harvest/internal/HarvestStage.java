@@ -133,6 +133,22 @@ final class HarvestStage implements Stage {
         return new HealthReport(state, detail, facts);
     }
 
+    /** Dedupe memory and diff books move to the new version on a hot swap (counters are engine-owned anyway). */
+    @Override
+    public java.util.Optional<byte[]> snapshot() {
+        try {
+            return java.util.Optional.of(harvester.snapshot());
+        } catch (java.io.IOException e) {
+            metrics.increment("snapshot_errors");
+            return java.util.Optional.empty();
+        }
+    }
+
+    @Override
+    public void restore(byte[] state) throws java.io.IOException {
+        harvester.restore(state);
+    }
+
     @Override
     public void stop() {
         check();

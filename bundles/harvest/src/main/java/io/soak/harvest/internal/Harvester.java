@@ -125,6 +125,51 @@ final class Harvester {
         return List.copyOf(new ArrayList<>(lastErrors));
     }
 
+    /** Dedupe memory and diff books, for a hot swap to another version of the stage. */
+    byte[] snapshot() throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeInt(1); // format version
+            out.writeInt(dedupe.size());
+            for (Map.Entry<String, TradeDedupe> e : dedupe.entrySet()) {
+                out.writeUTF(e.getKey());
+                long[] ids = e.getValue().ids();
+                out.writeInt(ids.length);
+                for (long id : ids) {
+                    out.writeLong(id);
+                }
+            }
+            out.writeInt(books.size());
+            for (Map.Entry<String, LocalBook> e : books.entrySet()) {
+                out.writeUTF(e.getKey());
+                e.getValue().write(out);
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    void restore(byte[] state) throws java.io.IOException {
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(state))) {
+            int version = in.readInt();
+            if (version != 1) {
+                throw new java.io.IOException("unknown harvest snapshot format " + version);
+            }
+            for (int n = in.readInt(); n > 0; n--) {
+                TradeDedupe d = new TradeDedupe(dedupeWindow);
+                dedupe.put(in.readUTF(), d);
+                for (int k = in.readInt(); k > 0; k--) {
+                    d.firstSeen(in.readLong());
+                }
+            }
+            for (int n = in.readInt(); n > 0; n--) {
+                String symbol = in.readUTF();
+                LocalBook b = new LocalBook(symbol, topLevels, 256, 5_000);
+                b.read(in);
+                books.put(symbol, b);
+            }
+        }
+    }
+
     EventHash hash() {
         return hash;
     }

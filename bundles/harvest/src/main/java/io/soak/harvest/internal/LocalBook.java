@@ -135,4 +135,23 @@ final class LocalBook {
             side.set(px[i], qty[i]);
         }
     }
+
+    /** The synced state for a hot-swap snapshot (diffs kept while unsynced are not carried over). */
+    void write(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeUTF(state.name());
+        out.writeLong(anchorId);
+        out.writeLong(lastU);
+        out.writeLong(resyncs);
+        bids.write(out);
+        asks.write(out);
+    }
+
+    void read(java.io.DataInputStream in) throws java.io.IOException {
+        state = State.valueOf(in.readUTF());
+        anchorId = in.readLong();
+        lastU = in.readLong();
+        resyncs = in.readLong();
+        bids.read(in);
+        asks.read(in);
+    }
 }

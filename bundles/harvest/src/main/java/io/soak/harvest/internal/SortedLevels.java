@@ -82,4 +82,23 @@ final class SortedLevels {
         }
         return out;
     }
+
+    void write(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeInt(size);
+        for (int i = 0; i < size; i++) {
+            out.writeDouble(prices[i]);
+            out.writeDouble(quantities[i]);
+        }
+    }
+
+    void read(java.io.DataInputStream in) throws java.io.IOException {
+        int n = in.readInt();
+        prices = new double[Math.max(256, n)];
+        quantities = new double[prices.length];
+        for (int i = 0; i < n; i++) {
+            prices[i] = in.readDouble();
+            quantities[i] = in.readDouble();
+        }
+        size = n;
+    }
 }

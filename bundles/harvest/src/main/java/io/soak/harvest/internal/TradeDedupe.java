@@ -73,4 +73,14 @@ final class TradeDedupe {
         }
         table[i] = EMPTY;
     }
+
+    /** The remembered ids, oldest first (for a hot-swap snapshot). */
+    long[] ids() {
+        long[] out = new long[count];
+        int start = count == ring.length ? head : 0;
+        for (int i = 0; i < count; i++) {
+            out[i] = ring[(start + i) % ring.length];
+        }
+        return out;
+    }
 }

@@ -189,6 +189,38 @@ class FeedOverSocketTest {
         assertThat(metrics.counter("book_resyncs")).isEqualTo(1);
     }
 
+    @Test
+    @Timeout(30)
+    void aServerShutdownNoticeMakesTheNextCloseAPlannedReconnect() throws Exception {
+        long t0 = 1_723_161_255_000_000_000L;
+        String trade = SharedData.first(SharedData.BTC, "\"btcusdt@trade\"").text();
+        Path file = runDir.resolve("btcusdt_planned.txt");
+        java.nio.file.Files.writeString(file, t0 + " " + trade + "\n"
+                + (t0 + 100_000_000L) + " {\"stream\":\"btcusdt@trade\",\"data\":{\"e\":\"serverShutdown\",\"E\":1723161256322}}\n"
+                + (t0 + 20_000_000_000L) + " " + trade + "\n");
+        SourceSpec spec = new SourceSpec("binance-ws", List.of("BTCUSDT"), List.of("trade"), "", List.of(file.toString()),
+                false, Map.of(), Map.of("serve", "files", "pace", "1x"), Map.of());
+        TestMetrics metrics = new TestMetrics();
+        List<String> received = Collections.synchronizedList(new ArrayList<>());
+        try (WallTime time = new WallTime(); FeedEmulator emulator = new BinanceEmulatorFactory().start(spec, 1)) {
+            BinanceWsSource source = new BinanceWsSource();
+            source.start(new Ctx(withEndpoint(spec, emulator.endpoint()), Settings.empty(), time, metrics, m -> {
+                received.add(m.text());
+                return true;
+            }, runDir));
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> received.stream().anyMatch(t -> t.contains("serverShutdown")));
+                emulator.inject(new FaultSpec(Duration.ZERO, "feed-drop", "", Duration.ZERO, Map.of()));
+                await().atMost(Duration.ofSeconds(10)).until(() -> metrics.counter("planned_reconnects") == 1
+                        && ((Number) emulator.describe().get("connections_total")).longValue() == 2);
+            } finally {
+                source.stop();
+            }
+        }
+        assertThat(metrics.counter("reconnect_count")).isZero();
+        assertThat(metrics.counter("planned_reconnects")).isEqualTo(1);
+    }
+
     static String lastMessage(List<String> files) throws Exception {
         try (CaptureReplay replay = new CaptureReplay(new CaptureReplay.Options(files.stream().map(Path::of).toList(),
                 List.of(), Map.of(), false, 0))) {

@@ -123,4 +123,26 @@ class HarvesterTest {
         assertThat(harvester.bookStates().get("BTCUSDT").toString()).contains("state=unsynced");
         assertThat(out.stream().filter(e -> e instanceof BookDepth).count()).isEqualTo(booksBefore);
     }
+
+    @Test
+    void aSnapshotCarriesDedupeAndTheSyncedBookToANewInstance() throws Exception {
+        List<RawMessage> head = SharedData.head(SharedData.BTC, 2_000);
+        for (RawMessage m : head.subList(0, 1_000)) {
+            harvester.onRaw(m);
+        }
+        TestMetrics metrics2 = new TestMetrics();
+        List<MarketEvent> out2 = new ArrayList<>();
+        Harvester next = new Harvester(metrics2, out2::add, 65_536, 5);
+        next.restore(harvester.snapshot());
+        assertThat(next.bookStates()).isEqualTo(harvester.bookStates());
+        RawMessage seenTrade = head.subList(0, 1_000).stream().filter(m -> m.text().contains("@trade")).findFirst().orElseThrow();
+        next.onRaw(seenTrade);
+        assertThat(metrics2.counter("duplicates")).isEqualTo(1);
+        for (RawMessage m : head.subList(1_000, 2_000)) {
+            next.onRaw(m);
+        }
+        assertThat(metrics2.counter("book_resyncs")).isZero();
+        assertThat(next.bookStates().get("BTCUSDT").toString()).contains("state=synced");
+        assertThat(out2.stream().filter(e -> e instanceof BookDepth)).isNotEmpty();
+    }
 }
