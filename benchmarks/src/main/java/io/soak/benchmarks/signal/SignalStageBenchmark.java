@@ -6,7 +6,7 @@ import io.soak.api.stage.Stage;
 import io.soak.api.stage.Topics;
 import io.soak.signal.internal.SignalStageFactory;
 import io.soak.signal.testkit.RecordedMarket;
-import io.soak.signal.testkit.TestStageContext;
+import io.soak.testing.fakes.FakeStageContext;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +51,7 @@ public class SignalStageBenchmark {
 
     private Envelope[] envelopes;
     private Stage stage;
-    private TestStageContext context;
+    private FakeStageContext context;
 
     @Setup(Level.Trial)
     public void load() throws Exception {
@@ -70,7 +70,7 @@ public class SignalStageBenchmark {
 
     @Setup(Level.Invocation)
     public void freshStage() throws Exception {
-        context = new TestStageContext(Map.of("decision.interval_ms", intervalMs), 1L, null);
+        context = new FakeStageContext(Map.of("decision.interval_ms", intervalMs), 1L, null);
         stage = new SignalStageFactory().create();
         stage.start(context);
     }

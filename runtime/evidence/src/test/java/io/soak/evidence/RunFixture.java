@@ -73,7 +73,7 @@ final class RunFixture {
     /** Writes the rows to both sinks as the engine does (one batch per topic in seq order), commits, closes. */
     void write(Path runDir, List<Row> rows) throws Exception {
         for (SinkFactory f : sinks.values()) {
-            Sink s = f.open(new TestSinkContext(runDir, Map.of()));
+            Sink s = f.open(new io.soak.testing.fakes.FakeSinkContext(runDir, Map.of()));
             s.write(rows);
             s.commit();
             s.close();

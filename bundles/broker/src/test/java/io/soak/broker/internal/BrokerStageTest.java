@@ -1,5 +1,7 @@
 package io.soak.broker.internal;
 
+import io.soak.testing.fakes.FakeStageContext;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -28,18 +30,18 @@ class BrokerStageTest {
 
     private long marketSeq;
 
-    private BrokerStage broker(TestStageContext ctx) throws Exception {
+    private BrokerStage broker(FakeStageContext ctx) throws Exception {
         BrokerStage b = new BrokerStage();
         b.start(ctx);
         return b;
     }
 
-    private TestStageContext ctx(Object... kv) {
+    private FakeStageContext ctx(Object... kv) {
         Map<String, Object> m = new HashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
             m.put((String) kv[i], kv[i + 1]);
         }
-        return new TestStageContext(m, 7L, runDir);
+        return new FakeStageContext(m, 7L, runDir);
     }
 
     private void ticker(BrokerStage b, String symbol, double bid, double ask) throws Exception {
@@ -60,7 +62,7 @@ class BrokerStageTest {
 
     @Test
     void fillsAtEachSymbolsOwnBookPlusSlippageWithTakerFee() throws Exception {
-        TestStageContext c = ctx();
+        FakeStageContext c = ctx();
         BrokerStage b = broker(c);
         ticker(b, "BTCUSDT", 60_000.0, 60_000.1);
         ticker(b, "ETHUSDT", 2_500.0, 2_500.2);
@@ -86,7 +88,7 @@ class BrokerStageTest {
 
     @Test
     void usesDepthLevelZeroWhenThatIsTheLatestBook() throws Exception {
-        TestStageContext c = ctx();
+        FakeStageContext c = ctx();
         BrokerStage b = broker(c);
         ticker(b, "BTCUSDT", 60_000.0, 60_000.1);
         b.handle(new Envelope(Topics.MARKET, ++marketSeq, 0, new BookDepth("BTCUSDT", "btcusdt@depth@0ms", 1,
@@ -98,7 +100,7 @@ class BrokerStageTest {
 
     @Test
     void rejectsWithNoBookWhenTheSymbolHasNoneEvenIfAnotherHas() throws Exception {
-        TestStageContext c = ctx();
+        FakeStageContext c = ctx();
         BrokerStage b = broker(c);
         ticker(b, "ETHUSDT", 2_500.0, 2_500.2);
         decide(b, 5, decision("BTCUSDT", "strong_buy"));
@@ -114,7 +116,7 @@ class BrokerStageTest {
 
     @Test
     void ignoresDecisionsThatAreNotConfirmed() throws Exception {
-        TestStageContext c = ctx("sample_rate", 1.0);
+        FakeStageContext c = ctx("sample_rate", 1.0);
         BrokerStage b = broker(c);
         ticker(b, "BTCUSDT", 60_000.0, 60_000.1);
         decide(b, 1, decision("BTCUSDT", "pending"));
@@ -134,7 +136,7 @@ class BrokerStageTest {
         List<Long> secondHalf = actedSeqs(7L, 501, 1_000);
         assertThat(secondHalf).isEqualTo(first.stream().filter(s -> s >= 501).toList());
         // strong decisions are never sampled out
-        TestStageContext c = new TestStageContext(Map.of("sample_rate", 0.0), 7L, null);
+        FakeStageContext c = new FakeStageContext(Map.of("sample_rate", 0.0), 7L, null);
         BrokerStage b = broker(c);
         ticker(b, "BTCUSDT", 1.0, 1.1);
         decide(b, 1, decision("BTCUSDT", "strong_buy"));
@@ -143,7 +145,7 @@ class BrokerStageTest {
     }
 
     private List<Long> actedSeqs(long seed, long from, long to) throws Exception {
-        TestStageContext c = new TestStageContext(Map.of(), seed, null);
+        FakeStageContext c = new FakeStageContext(Map.of(), seed, null);
         BrokerStage b = broker(c);
         ticker(b, "BTCUSDT", 100.0, 100.1);
         for (long s = from; s <= to; s++) {
@@ -154,7 +156,7 @@ class BrokerStageTest {
 
     @Test
     void tracksPositionAveragePriceRealisedUnrealisedAndFees() throws Exception {
-        TestStageContext c = ctx();
+        FakeStageContext c = ctx();
         BrokerStage b = broker(c);
         ticker(b, "BTCUSDT", 99.9, 100.0);
         decide(b, 1, decision("BTCUSDT", "strong_buy"));
@@ -195,7 +197,7 @@ class BrokerStageTest {
 
     @Test
     void invariantsHoldAndAreRecordedAtStop() throws Exception {
-        TestStageContext c = ctx("sample_rate", 1.0);
+        FakeStageContext c = ctx("sample_rate", 1.0);
         BrokerStage b = broker(c);
         ticker(b, "BTCUSDT", 60_000.0, 60_000.1);
         ticker(b, "ETHUSDT", 2_500.0, 2_500.2);
@@ -205,7 +207,7 @@ class BrokerStageTest {
         }
         decide(b, 21, decision("SOLUSDT", "buy")); // no book: rejected
         b.stop();
-        var facts = c.metricsImpl().facts;
+        var facts = c.metricsImpl().facts();
         assertThat(facts.get("invariants_ok")).isEqualTo(true);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> inv = (List<Map<String, Object>>) facts.get("invariants");
@@ -219,7 +221,7 @@ class BrokerStageTest {
 
     @Test
     void invariantsDetectACorruptedPosition() throws Exception {
-        TestStageContext c = ctx();
+        FakeStageContext c = ctx();
         BrokerStage b = broker(c);
         ticker(b, "BTCUSDT", 60_000.0, 60_000.1);
         decide(b, 1, decision("BTCUSDT", "strong_buy"));
@@ -227,7 +229,7 @@ class BrokerStageTest {
         List<Invariants.Result> r = b.publishInvariants();
         assertThat(r).filteredOn(x -> !x.ok()).extracting(Invariants.Result::name)
                 .containsExactly("position_equals_fill_sum");
-        assertThat(c.metricsImpl().facts.get("invariants_ok")).isEqualTo(false);
+        assertThat(c.metricsImpl().factValue("invariants_ok")).isEqualTo(false);
     }
 
     @Test
@@ -244,13 +246,13 @@ class BrokerStageTest {
 
     @Test
     void newInstanceAfterAKillContinuesFromTheJournalAndNeverExecutesTwice() throws Exception {
-        TestStageContext c1 = ctx("sample_rate", 1.0);
+        FakeStageContext c1 = ctx("sample_rate", 1.0);
         BrokerStage first = broker(c1);
         ticker(first, "BTCUSDT", 60_000.0, 60_000.1);
         decide(first, 1, decision("BTCUSDT", "strong_buy"));
         decide(first, 2, decision("BTCUSDT", "buy"));
         // killed here: no stop(); the engine's metrics survive and decision 2 is redelivered
-        TestStageContext c2 = new TestStageContext(Map.of("sample_rate", 1.0), 7L, runDir, c1.metricsImpl());
+        FakeStageContext c2 = new FakeStageContext(Map.of("sample_rate", 1.0), 7L, runDir, c1.metricsImpl());
         BrokerStage second = broker(c2);
         ticker(second, "BTCUSDT", 60_010.0, 60_010.1);
         decide(second, 2, decision("BTCUSDT", "buy"));
@@ -262,20 +264,20 @@ class BrokerStageTest {
         assertThat(reemitted.get(0)).isEqualTo(c1.emitted(Topics.ORDER, Order.class).get(1));
         assertThat(second.fills()).hasSize(3);
         assertThat(c2.metricsImpl().counter("orders")).isEqualTo(3);
-        assertThat(c2.metricsImpl().facts.get("invariants_ok")).isEqualTo(true);
+        assertThat(c2.metricsImpl().factValue("invariants_ok")).isEqualTo(true);
         double expected = 2 * (100.0 / (60_000.1 * 1.0001)) - 100.0 / (60_010.0 * 0.9999);
         assertThat(second.positions().get("BTCUSDT").quantity).isCloseTo(expected, within(1e-12));
     }
 
     @Test
     void replaySkipsATornLastJournalLine() throws Exception {
-        TestStageContext c1 = ctx();
+        FakeStageContext c1 = ctx();
         BrokerStage first = broker(c1);
         ticker(first, "BTCUSDT", 60_000.0, 60_000.1);
         decide(first, 1, decision("BTCUSDT", "strong_buy"));
         Path journal = runDir.resolve("state").resolve("broker-test.journal");
         Files.writeString(journal, "1|2|171|BTC", java.nio.file.StandardOpenOption.APPEND);
-        TestStageContext c2 = new TestStageContext(Map.of(), 7L, runDir, c1.metricsImpl());
+        FakeStageContext c2 = new FakeStageContext(Map.of(), 7L, runDir, c1.metricsImpl());
         BrokerStage second = broker(c2);
         assertThat(second.orders()).hasSize(1);
         assertThat(c2.metricsImpl().counter("journal_skipped_lines")).isEqualTo(1);
@@ -283,14 +285,14 @@ class BrokerStageTest {
 
     @Test
     void snapshotRestoresTheWholeBookForAHotSwap() throws Exception {
-        TestStageContext c1 = new TestStageContext(Map.of("sample_rate", 1.0), 7L, null);
+        FakeStageContext c1 = new FakeStageContext(Map.of("sample_rate", 1.0), 7L, null);
         BrokerStage a = broker(c1);
         ticker(a, "BTCUSDT", 60_000.0, 60_000.1);
         ticker(a, "ETHUSDT", 2_500.0, 2_500.2);
         decide(a, 1, decision("BTCUSDT", "buy"));
         decide(a, 2, decision("ETHUSDT", "sell"));
         byte[] snap = a.snapshot().orElseThrow();
-        TestStageContext c2 = new TestStageContext(Map.of("sample_rate", 1.0), 7L, null, c1.metricsImpl());
+        FakeStageContext c2 = new FakeStageContext(Map.of("sample_rate", 1.0), 7L, null, c1.metricsImpl());
         BrokerStage b = broker(c2);
         b.restore(snap);
         assertThat(b.orders()).isEqualTo(a.orders());

@@ -1,5 +1,8 @@
 package io.soak.report.internal;
 
+import io.soak.testing.fakes.FakeMetrics;
+import io.soak.testing.fakes.FakeStageContext;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -30,13 +33,20 @@ class ReportStageTest {
         return new Envelope(topic, ++seq, engineMs * 1_000_000L, payload);
     }
 
-    List<MinuteStats> minutes(TestStageContext ctx) {
-        return ctx.emitted.stream().map(e -> (MinuteStats) e.payload()).toList();
+    /** A report-stage context whose clock starts at {@code startMs}. */
+    static FakeStageContext context(long startMs, Map<String, Object> settings) {
+        FakeStageContext ctx = new FakeStageContext("report", settings, 1L, java.nio.file.Path.of("target"), new FakeMetrics());
+        ctx.setNanos(startMs * 1_000_000L);
+        return ctx;
+    }
+
+    List<MinuteStats> minutes(FakeStageContext ctx) {
+        return ctx.emitted().stream().map(e -> (MinuteStats) e.payload()).toList();
     }
 
     @Test
     void closesAMinuteWithPerSymbolRowsFirstAndAllLastHandComputed() throws Exception {
-        TestStageContext ctx = new TestStageContext(M0 + 5_000, Map.of("grace_ms", 2000));
+        FakeStageContext ctx = context(M0 + 5_000, Map.of("grace_ms", 2000));
         ReportStage stage = new ReportStage();
         stage.start(ctx);
         stage.handle(env("decision", M0 + 10_000, decision(M0 + 11_000, "BTCUSDT", true, true, "strong_buy", 0.2)));
@@ -49,7 +59,7 @@ class ReportStageTest {
         stage.handle(env("fill", M0 + 13_000, new Fill(1, M0 + 11_000, "BTCUSDT", "buy", 0.001, 60000, 0.02, 59999)));
         stage.handle(env("market", M0 + 13_000, new Trade("ETHUSDT", "ethusdt@trade", 1, 2600, 1, false, M0 + 14_000,
                 M0 + 14_000, (M0 + 13_000) * 1_000_000L)));
-        assertThat(ctx.emitted).isEmpty();
+        assertThat(ctx.emitted()).isEmpty();
 
         // an event published after the minute's end + grace closes it
         stage.handle(env("market", M0 + 62_000, new Trade("ETHUSDT", "ethusdt@trade", 2, 2600, 1, false, M0 + 63_000,
@@ -82,21 +92,21 @@ class ReportStageTest {
         assertThat(all.latencyMs().get("p90")).isCloseTo(600.0, within(6.0));
         assertThat(rows.get(1).latencyMs().get("max")).isCloseTo(-1000.0, within(10.0));
         assertThat(rows.get(1).latencyMs().get("p50")).isCloseTo(-1000.0, within(10.0));
-        assertThat(ctx.counters).containsEntry("closed", 1L).containsEntry("total", 2L).containsEntry("strong", 1L);
-        assertThat(ctx.facts.get("summary")).isEqualTo(Map.of("closed", 1L, "decisions", 4L, "total", 2L, "strong", 1L,
+        assertThat(ctx.metricsImpl().counters()).containsEntry("closed", 1L).containsEntry("total", 2L).containsEntry("strong", 1L);
+        assertThat(ctx.metricsImpl().factValue("summary")).isEqualTo(Map.of("closed", 1L, "decisions", 4L, "total", 2L, "strong", 1L,
                 "strong_ratio", 0.5, "late_events", 0L, "last_minute_ms", M0));
     }
 
     @Test
     void closesMinutesWithZerosOnTheTimerWhenNothingFlows() throws Exception {
-        TestStageContext ctx = new TestStageContext(M0 + 5_000, Map.of("grace_ms", 2000, "idle_close_ms", 3000));
+        FakeStageContext ctx = context(M0 + 5_000, Map.of("grace_ms", 2000, "idle_close_ms", 3000));
         ReportStage stage = new ReportStage();
         stage.start(ctx);
         stage.handle(env("decision", M0 + 10_000, decision(M0 + 11_000, "BTCUSDT", true, false, "buy", 0.1)));
 
-        ctx.advanceTo(M0 + 60_000 + 4_999);
-        assertThat(ctx.emitted).isEmpty();
-        ctx.advanceTo(M0 + 3 * 60_000 + 5_000);
+        ctx.advanceTo((M0 + 60_000 + 4_999) * 1_000_000L);
+        assertThat(ctx.emitted()).isEmpty();
+        ctx.advanceTo((M0 + 3 * 60_000 + 5_000) * 1_000_000L);
 
         List<MinuteStats> rows = minutes(ctx);
         assertThat(rows).extracting(MinuteStats::minuteStartMs).containsExactly(M0, M0, M0 + 60_000, M0 + 60_000,
@@ -112,23 +122,23 @@ class ReportStageTest {
 
     @Test
     void countsAnEventOfAClosedMinuteAsLate() throws Exception {
-        TestStageContext ctx = new TestStageContext(M0 + 5_000, Map.of());
+        FakeStageContext ctx = context(M0 + 5_000, Map.of());
         ReportStage stage = new ReportStage();
         stage.start(ctx);
         stage.handle(env("market", M0 + 63_000, new Trade("BTCUSDT", "btcusdt@trade", 1, 1, 1, false, M0 + 63_000,
                 M0 + 63_000, 0)));
         stage.handle(env("decision", M0 + 63_500, decision(M0 + 59_000, "BTCUSDT", true, false, "buy", 0.1)));
-        assertThat(ctx.counters).containsEntry("late_events", 1L);
+        assertThat(ctx.metricsImpl().counters()).containsEntry("late_events", 1L);
         assertThat(minutes(ctx).get(minutes(ctx).size() - 1).decisions()).isZero();
     }
 
     @Test
     void stopEmitsTheLastPartialMinuteSoThatEveryRowIsCounted() throws Exception {
-        TestStageContext ctx = new TestStageContext(M0 + 5_000, Map.of());
+        FakeStageContext ctx = context(M0 + 5_000, Map.of());
         ReportStage stage = new ReportStage();
         stage.start(ctx);
         stage.handle(env("decision", M0 + 70_000, decision(M0 + 71_000, "BTCUSDT", true, true, "strong_sell", 0.1)));
-        ctx.advanceTo(M0 + 75_000);
+        ctx.advanceTo((M0 + 75_000) * 1_000_000L);
         stage.stop();
         List<MinuteStats> rows = minutes(ctx);
         assertThat(rows).extracting(MinuteStats::minuteStartMs).containsExactly(M0, M0, M0 + 60_000, M0 + 60_000);
@@ -138,16 +148,16 @@ class ReportStageTest {
 
     @Test
     void aRestartedInstanceKeepsTheRunTotalsTheEngineHolds() throws Exception {
-        TestStageContext ctx = new TestStageContext(M0 + 5_000, Map.of());
+        FakeStageContext ctx = context(M0 + 5_000, Map.of());
         ReportStage first = new ReportStage();
         first.start(ctx);
         first.handle(env("decision", M0 + 10_000, decision(M0 + 11_000, "BTCUSDT", true, false, "buy", 0.1)));
-        ctx.advanceTo(M0 + 66_000);
-        ctx.timers.clear(); // the first one was killed: the engine cancels its timers
+        ctx.advanceTo((M0 + 66_000) * 1_000_000L);
+        ctx.cancelTimers(); // the first one was killed: the engine cancels its timers
         ReportStage second = new ReportStage();
         second.start(ctx);
         second.handle(env("decision", M0 + 70_000, decision(M0 + 71_000, "BTCUSDT", true, false, "buy", 0.1)));
-        ctx.advanceTo(M0 + 126_000);
-        assertThat(ctx.counters).containsEntry("closed", 2L).containsEntry("total", 2L);
+        ctx.advanceTo((M0 + 126_000) * 1_000_000L);
+        assertThat(ctx.metricsImpl().counters()).containsEntry("closed", 2L).containsEntry("total", 2L);
     }
 }

@@ -7,7 +7,7 @@ import io.soak.api.signal.Decision;
 import io.soak.api.stage.Envelope;
 import io.soak.api.stage.Topics;
 import io.soak.signal.testkit.RecordedMarket;
-import io.soak.signal.testkit.TestStageContext;
+import io.soak.testing.fakes.FakeStageContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +37,7 @@ class RecordedReplayTest {
         events = RecordedMarket.load(dir);
     }
 
-    private static List<Decision> run(SignalStage stage, TestStageContext ctx, List<MarketEvent> part, long seq0) {
+    private static List<Decision> run(SignalStage stage, FakeStageContext ctx, List<MarketEvent> part, long seq0) {
         for (int i = 0; i < part.size(); i++) {
             MarketEvent e = part.get(i);
             ctx.setNanos(e.receivedNanos());
@@ -46,7 +46,7 @@ class RecordedReplayTest {
         return ctx.emitted(Topics.DECISION, Decision.class);
     }
 
-    private static SignalStage started(TestStageContext ctx) {
+    private static SignalStage started(FakeStageContext ctx) {
         SignalStage s = new SignalStage();
         s.start(ctx);
         return s;
@@ -54,19 +54,19 @@ class RecordedReplayTest {
 
     @Test
     void decisionsAreIdenticalWhenTheRunIsSplitAndTheStateMovesBySnapshot() throws Exception {
-        TestStageContext whole = new TestStageContext(Map.of(), 1L, null);
+        FakeStageContext whole = new FakeStageContext(Map.of(), 1L, null);
         List<Decision> expected = run(started(whole), whole, events, 0);
         assertThat(expected).isNotEmpty();
 
         SplittableRandom rnd = new SplittableRandom(20240808L);
         for (int round = 0; round < 3; round++) {
             int split = 1 + rnd.nextInt(events.size() - 1);
-            TestStageContext a = new TestStageContext(Map.of(), 1L, null);
+            FakeStageContext a = new FakeStageContext(Map.of(), 1L, null);
             SignalStage first = started(a);
             List<Decision> before = run(first, a, events.subList(0, split), 0);
             byte[] snap = first.snapshot().orElseThrow();
 
-            TestStageContext b = new TestStageContext(Map.of(), 1L, null, a.metricsImpl());
+            FakeStageContext b = new FakeStageContext(Map.of(), 1L, null, a.metricsImpl());
             SignalStage second = started(b);
             second.restore(snap);
             assertThat(second.snapshot().orElseThrow()).as("snapshot round trip at %d", split).isEqualTo(snap);
@@ -81,7 +81,7 @@ class RecordedReplayTest {
 
     @Test
     void decisionDistributionOverTheRecordingIsNotDegenerate() {
-        TestStageContext ctx = new TestStageContext(Map.of(), 1L, null);
+        FakeStageContext ctx = new FakeStageContext(Map.of(), 1L, null);
         SignalStage stage = started(ctx);
         List<Decision> decisions = run(stage, ctx, events, 0);
         Map<String, Distribution> bySymbol = Distribution.of(decisions);

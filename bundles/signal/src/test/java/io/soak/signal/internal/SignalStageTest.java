@@ -8,7 +8,7 @@ import io.soak.api.market.Trade;
 import io.soak.api.signal.Decision;
 import io.soak.api.stage.Envelope;
 import io.soak.api.stage.Topics;
-import io.soak.signal.testkit.TestStageContext;
+import io.soak.testing.fakes.FakeStageContext;
 import java.io.IOException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,14 +18,14 @@ class SignalStageTest {
     private static final long T0 = 1_723_161_256_000L;
     private long seq;
 
-    private void send(SignalStage s, TestStageContext c, Object payload, long receivedNanos) {
+    private void send(SignalStage s, FakeStageContext c, Object payload, long receivedNanos) {
         c.setNanos(receivedNanos);
         s.handle(new Envelope(Topics.MARKET, ++seq, receivedNanos, payload));
     }
 
     @Test
     void keepsSymbolsApartAndReportsHealthFactsFromTheEngineClock() {
-        TestStageContext c = new TestStageContext(Map.of(), 1L, null);
+        FakeStageContext c = new FakeStageContext(Map.of(), 1L, null);
         SignalStage s = new SignalStage();
         s.start(c);
         send(s, c, new BookTicker("BTCUSDT", "btcusdt@bookTicker", 1, 60_000, 1, 60_000.1, 1, T0, T0, T0 * 1_000_000L),
@@ -54,7 +54,7 @@ class SignalStageTest {
     @Test
     void restoreRejectsAForeignSnapshot() {
         SignalStage s = new SignalStage();
-        s.start(new TestStageContext(Map.of(), 1L, null));
+        s.start(new FakeStageContext(Map.of(), 1L, null));
         assertThatThrownBy(() -> s.restore(new byte[] {0, 3, 'a', 'b', 'c', 0, 0, 0, 1}))
                 .isInstanceOf(IOException.class).hasMessageContaining("not a signal snapshot");
     }
@@ -62,15 +62,15 @@ class SignalStageTest {
     @Test
     void badConfigurationNamesTheKey() {
         SignalStage s = new SignalStage();
-        assertThatThrownBy(() -> s.start(new TestStageContext(Map.of("z.warmup", 500), 1L, null)))
+        assertThatThrownBy(() -> s.start(new FakeStageContext(Map.of("z.warmup", 500), 1L, null)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("signal.z.warmup");
-        assertThatThrownBy(() -> s.start(new TestStageContext(Map.of("z.window", "many"), 1L, null)))
+        assertThatThrownBy(() -> s.start(new FakeStageContext(Map.of("z.window", "many"), 1L, null)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("z.window");
     }
 
     @Test
     void scenarioOverridesReachTheStage() {
-        TestStageContext c = new TestStageContext(Map.of("decision.interval_ms", 1000, "z.warmup", 2), 1L, null);
+        FakeStageContext c = new FakeStageContext(Map.of("decision.interval_ms", 1000, "z.warmup", 2), 1L, null);
         SignalStage s = new SignalStage();
         s.start(c);
         for (long dt : new long[] {0, 500, 999, 1000}) {

@@ -1,5 +1,7 @@
 package io.soak.sink.jsonl.internal;
 
+import io.soak.testing.fakes.FakeSinkContext;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.soak.api.sink.Row;
@@ -56,7 +58,7 @@ class JsonlSinkTest {
     }
 
     Sink open(Map<String, Object> settings) throws Exception {
-        return factory.open(new TestSinkContext(dir, settings));
+        return factory.open(new FakeSinkContext(dir, settings));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.soak.sink.sqlite.internal;
 
+import io.soak.testing.fakes.FakeSinkContext;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.soak.api.sink.Row;
@@ -44,8 +46,8 @@ class SqliteSinkTest {
         return out;
     }
 
-    TestSinkContext context(Map<String, Object> settings) {
-        return new TestSinkContext(dir, settings);
+    FakeSinkContext context(Map<String, Object> settings) {
+        return new FakeSinkContext(dir, settings);
     }
 
     List<Row> readBack() throws Exception {
@@ -80,7 +82,7 @@ class SqliteSinkTest {
 
     @Test
     void ignoresAnIdenticalRedeliveredRow() throws Exception {
-        TestSinkContext ctx = context(Map.of());
+        FakeSinkContext ctx = context(Map.of());
         Sink sink = factory.open(ctx);
         sink.write(decisions(1, 5));
         sink.commit();
@@ -88,12 +90,12 @@ class SqliteSinkTest {
         sink.close();
 
         assertThat(readBack()).containsExactlyElementsOf(decisions(1, 7));
-        assertThat(ctx.counters).containsEntry("rows_redelivered_ignored", 3L).doesNotContainKey("conflicts");
+        assertThat(ctx.metrics().counters()).containsEntry("rows_redelivered_ignored", 3L).doesNotContainKey("conflicts");
     }
 
     @Test
     void keepsTheFirstRowAndCountsAConflictWhenTheSameKeyArrivesWithOtherContents() throws Exception {
-        TestSinkContext ctx = context(Map.of());
+        FakeSinkContext ctx = context(Map.of());
         Sink sink = factory.open(ctx);
         Row first = decision(1, "BTCUSDT", true, true, "strong_buy");
         sink.write(List.of(first));
@@ -102,7 +104,7 @@ class SqliteSinkTest {
         sink.close();
 
         assertThat(readBack()).containsExactly(first);
-        assertThat(ctx.counters).containsEntry("conflicts", 1L);
+        assertThat(ctx.metrics().counters()).containsEntry("conflicts", 1L);
     }
 
     @Test
@@ -117,7 +119,7 @@ class SqliteSinkTest {
 
     @Test
     void crashMidBatchThenReopenKeepsEveryRowOnceAndNothingAcknowledgedIsLost() throws Exception {
-        TestSinkContext ctx = context(Map.of("batch_rows", 5));
+        FakeSinkContext ctx = context(Map.of("batch_rows", 5));
         Sink first = factory.open(ctx);
         first.write(decisions(1, 4));
         first.commit(); // acknowledged 1..4
@@ -125,14 +127,14 @@ class SqliteSinkTest {
         first.write(decisions(10, 12)); // in the open transaction when the crash comes
         // crash: the engine never closes the instance, it reopens the sink and redelivers from seq 5
 
-        TestSinkContext ctx2 = context(Map.of("batch_rows", 5));
+        FakeSinkContext ctx2 = context(Map.of("batch_rows", 5));
         Sink second = factory.open(ctx2);
         second.write(decisions(5, 14));
         second.close();
 
         assertThat(readBack()).extracting(Row::seq).containsExactlyElementsOf(LongStream.rangeClosed(1, 14).boxed().toList());
         assertThat(readBack()).containsExactlyElementsOf(decisions(1, 14));
-        assertThat(ctx2.counters).containsEntry("rows_redelivered_ignored", 5L).doesNotContainKey("conflicts");
+        assertThat(ctx2.metrics().counters()).containsEntry("rows_redelivered_ignored", 5L).doesNotContainKey("conflicts");
     }
 
     @Test
