@@ -86,6 +86,29 @@ class ThreadedRunTest {
     }
 
     @Test
+    void liveStageWhoseFactoryIsRemovedAndAddedBackAtOnceIsRestartedOnItWithItsState() {
+        TestPlans p = live("live-bounce");
+        p.duration = Duration.ofHours(1);
+        Registry r = TestPlans.registry();
+        var pass2 = r.stage("pass2").orElseThrow();
+        SoakRun run = new SoakRun(p.plan(), r, List.of(new Probe()), EngineOptions.of(runs).withRunId(p.name));
+        CompletableFuture<RunOutcome> f = CompletableFuture.supplyAsync(run::run);
+        await().atMost(Duration.ofSeconds(20)).until(() -> run.status().stages().stream()
+                .filter(s -> s.stage().equals("count")).anyMatch(s -> s.handled() > 1000));
+        // a bundle restart faster than the engine's control thread: both events are queued before it looks
+        r.removeStage(pass2);
+        r.addStage(pass2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> run.status().stages().stream()
+                .anyMatch(s -> s.stage().equals("pass2") && s.restartCount() == 1 && s.state().equals("running")));
+        run.requestStop("SIGTERM");
+        RunOutcome out = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> f.join());
+        Map<String, Object> m = out.manifest();
+        assertThat(at(m, "status.processes.pass2.restarts.0.cause")).isEqualTo("factory_removed");
+        assertThat(num(m, "status.processes.pass2.metrics.restored_passed")).isPositive();
+        assertExactlyOnce(m);
+    }
+
+    @Test
     void requestStopDrainsAndStopsInOrder() {
         TestPlans p = live("live-stop");
         p.duration = Duration.ofHours(1);

@@ -23,7 +23,8 @@ import java.util.Map;
  * so they survive restarts. Settings (scope {@code harvest}): {@code substream_timeout.trades_s} (150),
  * {@code substream_timeout.book_s} (180), {@code substream_timeout.check_s} (1), {@code dedupe.ids_per_symbol}
  * (65536), {@code depth.top_levels} (5), {@code facts.interval_s} (5); in live mode the substreams of
- * {@code symbols} × {@code streams} are watched from the start (otherwise from their first message).
+ * {@code source.symbols} × {@code source.streams} (the plan's subscription, given by the engine; else
+ * {@code symbols} × {@code streams}) are watched from the start (otherwise from their first message).
  */
 final class HarvestStage implements Stage {
 
@@ -50,8 +51,9 @@ final class HarvestStage implements Stage {
         // live: the subscribed substreams are watched from the start (one that never sends is caught too);
         // replay: a substream is watched from its first message (a capture need not hold every configured stream)
         boolean watchFromStart = s.flag("substream_timeout.watch_from_start", context.mode() == Mode.LIVE);
-        for (String sym : watchFromStart ? s.list("symbols", List.<String>of()) : List.<String>of()) {
-            for (String st : s.list("streams", List.of())) {
+        // the plan's subscription (source.symbols/streams, given by the engine) first, else harvest.symbols/streams
+        for (String sym : watchFromStart ? s.list("source.symbols", s.list("symbols", List.of())) : List.<String>of()) {
+            for (String st : s.list("source.streams", s.list("streams", List.of()))) {
                 monitor.expect(new StreamInfo(sym.toLowerCase(Locale.ROOT) + "@" + st), now);
             }
         }

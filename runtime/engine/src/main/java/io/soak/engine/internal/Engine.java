@@ -200,6 +200,7 @@ public final class Engine {
             phase = Phase.RUNNING;
             scheduleRunTimers();
             startSource();
+            resources.sample(); // a run that ends before its first health tick still has a sample
             writeSourceManifest();
             refreshManifest(true);
             if (sim) {
@@ -213,6 +214,7 @@ public final class Engine {
             emergencyStop();
         }
         registry.removeListener(registryListener);
+        resources.sample(); // the end of the run: the peak (VmHWM) covers everything since the start
         if (endedNanos < 0) {
             endedNanos = clock == null ? 0 : clock.nanos();
         }
@@ -279,7 +281,8 @@ public final class Engine {
             factories.put(kind, f);
             int cap = (int) merged.integer("engine.queues." + kind, defaultCapacity);
             Inbox inbox = sim ? new Inbox.Sim(cap) : new Inbox.Threaded(cap);
-            StageSlot s = new StageSlot(this, kind, slots.size(), inbox, metrics(kind), merged.scope(kind));
+            StageSlot s = new StageSlot(this, kind, slots.size(), inbox, metrics(kind), componentSettings(kind));
+            s.factory = f;
             slots.add(s);
             slotByName.put(kind, s);
         }
@@ -327,6 +330,24 @@ public final class Engine {
         registry.addListener(registryListener);
     }
 
+    /**
+     * The settings a component gets: {@code merged.scope(scope)} plus {@code source.symbols} and
+     * {@code source.streams}, the plan's source subscription (when non-empty). They describe what this run
+     * subscribes, so they replace any same-named key of the scope; a component that needs the subscription
+     * (the harvest stage's substream watch) reads them instead of a configured list of its own.
+     */
+    Settings componentSettings(String scope) {
+        Map<String, Object> v = new java.util.HashMap<>(merged.scope(scope).values());
+        SourceSpec src = plan.source();
+        if (src != null && !src.symbols().isEmpty()) {
+            v.put("source.symbols", src.symbols());
+        }
+        if (src != null && !src.streams().isEmpty()) {
+            v.put("source.streams", src.streams());
+        }
+        return new Settings(v);
+    }
+
     private static long wallNowNanos() {
         java.time.Instant i = java.time.Instant.now();
         return i.getEpochSecond() * 1_000_000_000L + i.getNano();
@@ -356,7 +377,7 @@ public final class Engine {
             SinkFactory f = registry.sink(type).orElseThrow(() -> new IllegalStateException(
                     "no sink of type '" + type + "' (known: " + registry.keys(Registry.SINK) + ")"));
             EngineMetrics m = metrics("sink." + type);
-            Settings cfg = merged.scope(type);
+            Settings cfg = componentSettings(type);
             SinkContext ctx = new SinkContext() {
                 public String runId() { return runId; }
                 public Path runDirectory() { return runDir; }
@@ -449,7 +470,7 @@ public final class Engine {
         liveSource = factory.create();
         SourceSpec finalSpec = spec;
         EngineMetrics sm = metrics("source");
-        Settings cfg = merged.scope("source");
+        Settings cfg = componentSettings("source");
         Ingress ingress = this::ingressOffer;
         liveSource.start(new SourceContext() {
             public String runId() { return runId; }
@@ -847,21 +868,21 @@ public final class Engine {
 
     /** Creates and starts a new instance of {@code slot}'s stage (control thread). */
     private void launchInstance(StageSlot slot, byte[] restore) {
-        var f = registry.stage(slot.name);
-        if (f.isEmpty()) {
+        // the factory the registry events left in the slot (set up from the registry at the start)
+        StageFactory f = (StageFactory) slot.factory;
+        if (f == null) {
             slot.state = "waiting_factory";
             return;
         }
         Stage stage;
         try {
-            stage = f.get().create();
+            stage = f.create();
         } catch (RuntimeException e) {
             stageDied(slot, slot.gen, "create failed: " + StageSlot.oneLine(e), e);
             return;
         }
         int g = slot.gen;
         StageSlot.Ctx c = slot.new Ctx(g);
-        slot.factory = f.get();
         slot.ctx = c;
         slot.instance = stage;
         slot.state = "starting";
@@ -994,6 +1015,11 @@ public final class Engine {
         }
     }
 
+    /**
+     * Registry events are acted on one by one, in the order they happened, each with the factory it names (never
+     * by looking at the registry later: a bundle that is back before the control thread gets here must still
+     * count as removed and re-added).
+     */
     private void onRegistryChange(Registry.Change change) {
         if (!Registry.STAGE.equals(change.category()) || !slotByName.containsKey(change.key())) {
             return;
@@ -1006,20 +1032,26 @@ public final class Engine {
             if (change.added()) {
                 factoryAdded(s, change.factory());
             } else {
-                factoryRemoved(s);
+                factoryRemoved(s, change.factory());
             }
         });
     }
 
-    private void factoryRemoved(StageSlot s) {
-        if (registry.stage(s.name).isPresent()) {
-            return; // another factory of that kind is still there
+    /** The factory in use left: snapshot the live instance (if any), drop it, wait for a factory of the kind. */
+    private void factoryRemoved(StageSlot s, Object removed) {
+        if (removed != s.factory) {
+            return; // not the one in use (an older version already replaced)
         }
         long now = clock.nanos();
         boolean wasRunning = s.running();
         byte[] snap = wasRunning ? snapshotAndInvalidate(s) : null;
         s.invalidate(s.gen);
+        if (snap == null && s.swapSnapshot != null) {
+            snap = s.swapSnapshot; // removed again before the restored instance could run: keep the older state
+        }
+        String before = s.state;
         s.state = "waiting_factory";
+        s.factory = null;
         s.swapSnapshot = snap;
         s.swapPending = true;
         Records.Fault f = new Records.Fault("swap", s.name, now, Map.of(),
@@ -1032,9 +1064,10 @@ public final class Engine {
             s.restarts.add(r);
         }
         s.pendingRecovery = r;
-        LOG.info("stage {}: factory removed (instance {}); waiting for it to come back", s.name,
-                wasRunning ? "dropped" : "was not running");
-        if (options.revival() != null) {
+        LOG.info("stage {}: factory removed (instance {}); waiting for one to be added", s.name,
+                wasRunning ? "dropped" : "was " + before);
+        // a factory already back (its added event follows this one) needs no revival
+        if (options.revival() != null && registry.stage(s.name).isEmpty()) {
             try {
                 options.revival().revive(s.name);
             } catch (RuntimeException e) {
@@ -1043,24 +1076,36 @@ public final class Engine {
         }
     }
 
-    private void factoryAdded(StageSlot s, Object factory) {
-        if (s.running() && s.factory != factory && registry.stage(s.name).orElse(null) == factory) {
-            // a new version registered over the running one (no removal in between): swap in place
-            Records.Fault rec = new Records.Fault("swap", s.name, clock.nanos(), Map.of(), "");
-            swapInstance(s, rec, "new factory " + factory.getClass().getName());
+    /**
+     * A factory of a stage's kind was added: a waiting stage starts on it (restoring the snapshot taken at the
+     * removal), a running one is swapped in place onto it, one in its restart backoff restarts on it.
+     */
+    private void factoryAdded(StageSlot s, Object added) {
+        if (added == s.factory || !(added instanceof StageFactory)) {
             return;
         }
-        if (!"waiting_factory".equals(s.state)) {
-            return;
+        switch (s.state) {
+            case "waiting_factory" -> {
+                s.factory = added;
+                byte[] snap = s.swapSnapshot;
+                s.swapSnapshot = null;
+                s.swapPending = false;
+                Records.Restart r = s.pendingRecovery;
+                if (r != null && r.fault != null) {
+                    r.fault.effect += "; new factory " + added.getClass().getName()
+                            + (snap == null ? "" : "; snapshot restored");
+                }
+                launchInstance(s, snap);
+            }
+            case "running", "starting" -> {
+                // a new version registered over the running one (no removal in between): swap in place
+                s.factory = added;
+                Records.Fault rec = new Records.Fault("swap", s.name, clock.nanos(), Map.of(), "");
+                swapInstance(s, rec, "new factory " + added.getClass().getName());
+            }
+            case "restarting" -> s.factory = added; // the pending restart uses it
+            default -> LOG.info("stage {} is {}: new factory {} not used", s.name, s.state, added.getClass().getName());
         }
-        byte[] snap = s.swapSnapshot;
-        s.swapSnapshot = null;
-        Records.Restart r = s.pendingRecovery;
-        if (r != null && r.fault != null) {
-            r.fault.effect += "; new factory " + factory.getClass().getName()
-                    + (snap == null ? "" : "; snapshot restored");
-        }
-        launchInstance(s, snap);
     }
 
     // =========================================================================================== faults
@@ -1659,6 +1704,7 @@ public final class Engine {
         harvester.put("queue_dropped", rawTopic == null ? 0 : rawTopic.dropped);
         m.put("harvester_metrics", harvester);
         m.put("broker", metrics("broker").tree());
+        m.put("signal", metrics("signal").tree());
         Map<String, Object> minutes = new TreeMap<>(metrics("report").tree());
         minutes.putIfAbsent("delivered_to_extensions", minutesDelivered);
         m.put("minutes", minutes);
@@ -1746,6 +1792,7 @@ public final class Engine {
             p.put("queue_depth", s.backlog());
             p.put("health", s.lastHealth.name().toLowerCase());
             p.put("detail", s.lastDetail);
+            p.put("metrics", s.metrics.tree());
             processes.put(s.name, p);
         }
         Map<String, Object> st = new LinkedHashMap<>();

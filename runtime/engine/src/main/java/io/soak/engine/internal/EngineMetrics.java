@@ -49,6 +49,12 @@ public final class EngineMetrics implements StageMetrics {
         }
     }
 
+    /** The fact last recorded under {@code name} (by this or an earlier instance of the component), or null. */
+    @Override
+    public Object factValue(String name) {
+        return facts.get(name);
+    }
+
     /** The manifest form: counters and gauges nested on the first '.', facts as given; keys sorted. */
     public Map<String, Object> tree() {
         Map<String, Object> out = new TreeMap<>();
