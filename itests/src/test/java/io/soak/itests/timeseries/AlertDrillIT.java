@@ -14,6 +14,7 @@ import io.soak.testing.SoakHost;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,12 +25,16 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The shipped alert drill (scenarios/alert-drill.groovy) through the whole runtime at max pace: no_signals,
- * low_consistency and strong_ratio_collapse each fire and resolve, and the scenario's own expect block says so
- * (exit code 0). Skips, saying why, while the synthetic market has no {@code phases} setting.
+ * The shipped alert drill (scenarios/alert-drill.groovy) through the whole runtime at max pace: the synthetic
+ * market's {@code phases} (silent, disagreement, weak) make no_signals, low_consistency and
+ * strong_ratio_collapse each fire and resolve, in the minutes the phases put them in, nothing else fires, and the
+ * scenario's own expect block says so (exit code 0).
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class AlertDrillIT {
+
+    /** 2024-08-09T00:00:00Z, the synthetic market's default start: minute m of the run ends at START + m + 1. */
+    private static final Instant START = Instant.parse("2024-08-09T00:00:00Z");
 
     @RegisterExtension
     static final SoakHost HOST = SoakHost.builder()
@@ -38,6 +43,7 @@ class AlertDrillIT {
             .awaitStages("harvest", "signal", "broker", "report").build();
 
     @Test
+    @SuppressWarnings("unchecked")
     void noSignalsLowConsistencyAndStrongRatioCollapseEachFireAndResolve() throws Exception {
         Path script = Path.of("../scenarios/src/main/scenarios/alert-drill.groovy");
         Assumptions.assumeTrue(Files.isRegularFile(script), "no " + script.toAbsolutePath());
@@ -46,17 +52,41 @@ class AlertDrillIT {
                 Registry.SINK, Set.of("jsonl")), Duration.ofSeconds(30));
         ReplayFeedFactory synthetic = HOST.registry().replay("synthetic").orElseThrow();
         try (ReplayFeed feed = synthetic.open(plan.source(), plan.seed())) {
-            Assumptions.assumeTrue(feed.describe().containsKey("phases"), "the synthetic market (bundles/feed-emulator) "
-                    + "does not know the source setting 'phases' yet (docs/timeseries-and-alerts.md, Alert drill): skipping");
+            assertThat((List<String>) feed.describe().get("phases")).as("the drill's phases reach the synthetic market")
+                    .contains("3m silent", "2m disagreement", "1m weak");
         }
         TimeseriesExtension ext = new TimeseriesExtension(plan, Settings.empty());
         RunOutcome outcome = HOST.newRun(plan, Settings.empty(), "it-alert-drill-" + System.nanoTime(), List.of(ext)).run();
 
-        @SuppressWarnings("unchecked")
         Map<String, Object> alerts = (Map<String, Object>) outcome.manifest().get("alerts");
-        System.out.printf("alert-drill: transitions %s%n", alerts.get("transitions"));
+        List<Map<String, Object>> transitions = (List<Map<String, Object>>) alerts.get("transitions");
+        transitions.forEach(t -> System.out.printf("alert-drill: %s %s %s -> %s value=%s%n", t.get("at"), t.get("rule"),
+                t.get("from"), t.get("state"), t.get("value")));
         assertThat(outcome.exitCode()).as("%s", outcome.failures()).isZero();
-        assertThat((List<String>) alerts.get("fired_rules")).contains("no_signals", "low_consistency", "strong_ratio_collapse");
-        assertThat((List<String>) alerts.get("resolved_rules")).contains("no_signals", "low_consistency", "strong_ratio_collapse");
+        assertThat((List<String>) alerts.get("fired_rules"))
+                .containsExactlyInAnyOrder("no_signals", "low_consistency", "strong_ratio_collapse");
+        assertThat((List<String>) alerts.get("resolved_rules"))
+                .containsExactlyInAnyOrder("no_signals", "low_consistency", "strong_ratio_collapse");
+
+        // silent 14-17 m: total == 0 in minutes 14 and 15 -> firing at the end of minute 15 (for: 2m) or 16;
+        // resolved by the first minute with trades again (17)
+        assertTransition(transitions, "no_signals", "firing", 16, 17);
+        assertTransition(transitions, "no_signals", "resolved", 18, 18);
+        // disagreement 22-24 m: firing at the end of minute 22, resolved once the normal market is back (24 or 25)
+        assertTransition(transitions, "low_consistency", "firing", 23, 23);
+        assertTransition(transitions, "low_consistency", "resolved", 24, 26);
+        // weak 32-33 m: firing at the end of minute 32, resolved with the normal market of minute 33 (or 34)
+        assertTransition(transitions, "strong_ratio_collapse", "firing", 33, 33);
+        assertTransition(transitions, "strong_ratio_collapse", "resolved", 34, 35);
+    }
+
+    /** Exactly one transition of {@code rule} to {@code state}, at a minute end between the two (inclusive). */
+    private static void assertTransition(List<Map<String, Object>> transitions, String rule, String state, int fromMinute,
+                                         int toMinute) {
+        List<Instant> at = transitions.stream().filter(t -> rule.equals(t.get("rule")) && state.equals(t.get("state")))
+                .map(t -> Instant.parse(t.get("at").toString())).toList();
+        assertThat(at).as("%s %s", rule, state).hasSize(1);
+        assertThat(at.get(0)).as("%s %s", rule, state)
+                .isBetween(START.plus(Duration.ofMinutes(fromMinute)), START.plus(Duration.ofMinutes(toMinute)));
     }
 }

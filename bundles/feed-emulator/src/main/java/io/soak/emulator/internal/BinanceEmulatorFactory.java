@@ -29,7 +29,10 @@ public final class BinanceEmulatorFactory implements FeedEmulatorFactory {
             serve = "files " + spec.files() + (s.loop() ? " (looping)" : "");
         } else {
             List<String> symbols = spec.symbols().isEmpty() ? List.of("BTCUSDT", "ETHUSDT") : spec.symbols();
-            source = MessageSource.of(new SyntheticMarket(seed, symbols, s.syntheticStreams(), s.startMs()));
+            // the regime schedule: emulator { set 'phases', [...] }, else the source's own setting
+            Object phases = spec.emulator().containsKey("phases") ? spec.emulator().get("phases") : spec.settings().get("phases");
+            source = MessageSource.of(new SyntheticMarket(seed, symbols, s.syntheticStreams(), s.startMs(),
+                    SyntheticReplayFeedFactory.phases(phases)));
             serve = "synthetic market seed " + seed + " " + symbols;
         }
         try {

@@ -11,7 +11,8 @@ import java.util.Map;
  * error: {@code serve} ({@code files} | {@code synthetic}; default files when the spec lists files),
  * {@code pace} ({@code 1x}), {@code port} (0 = a free port), {@code loop}, {@code start_on_connect} (true),
  * {@code loop_gap_ms} (1000), {@code start_ms} (synthetic: first event time; default now),
- * {@code streams} (synthetic: kinds generated; default every kind a client may ask for).
+ * {@code streams} (synthetic: kinds generated; default every kind a client may ask for). The synthetic
+ * market's {@code phases} are read by {@link BinanceEmulatorFactory} (here, or the source's settings).
  */
 record EmulatorSettings(String serve, Pace pace, int port, boolean loop, boolean startOnConnect, long loopGapMs,
                         long startMs, List<String> syntheticStreams) {

@@ -14,7 +14,8 @@ import org.osgi.service.component.annotations.Component;
  * times, no server. Endless (the engine stops reading at the run's duration). Streams: the spec's stream kinds
  * the generator knows, or trade + bookTicker + depth5@100ms; symbols: the spec's, or BTCUSDT + ETHUSDT.
  * Setting {@code start} (ISO instant, default 2024-08-09T00:00:00Z) fixes the timeline, so the same seed gives
- * the same bytes.
+ * the same bytes. Setting {@code phases} (a list of {@code "<duration> <regime>"} strings, or one string of them
+ * separated by commas) drives every symbol through those regimes from the start, then the own cycle continues.
  */
 @Component(service = ReplayFeedFactory.class)
 public final class SyntheticReplayFeedFactory implements ReplayFeedFactory {
@@ -32,7 +33,7 @@ public final class SyntheticReplayFeedFactory implements ReplayFeedFactory {
         List<String> symbols = spec.symbols().isEmpty() ? List.of("BTCUSDT", "ETHUSDT") : spec.symbols();
         Object start = spec.settings().getOrDefault("start", DEFAULT_START);
         long startMs = Instant.parse(start.toString()).toEpochMilli();
-        SyntheticMarket market = new SyntheticMarket(seed, symbols, streams, startMs);
+        SyntheticMarket market = new SyntheticMarket(seed, symbols, streams, startMs, phases(spec.settings().get("phases")));
         return new ReplayFeed() {
             @Override
             public RawMessage next() {
@@ -51,5 +52,31 @@ public final class SyntheticReplayFeedFactory implements ReplayFeedFactory {
             public void close() {
             }
         };
+    }
+
+    /** The {@code phases} setting: null/empty = none; a list of strings or one comma-separated string. */
+    static List<SyntheticMarket.Phase> phases(Object setting) {
+        if (setting == null) {
+            return List.of();
+        }
+        List<String> items = new java.util.ArrayList<>();
+        if (setting instanceof List<?> l) {
+            l.forEach(x -> items.add(String.valueOf(x)));
+        } else {
+            for (String x : setting.toString().split(",")) {
+                if (!x.isBlank()) {
+                    items.add(x);
+                }
+            }
+        }
+        List<SyntheticMarket.Phase> out = new java.util.ArrayList<>();
+        for (String x : items) {
+            try {
+                out.add(SyntheticMarket.Phase.parse(x));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("source setting phases: " + e.getMessage(), e);
+            }
+        }
+        return out;
     }
 }
