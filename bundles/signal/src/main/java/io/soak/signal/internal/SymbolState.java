@@ -232,10 +232,12 @@ final class SymbolState {
         if (!hasBook || ts - bookMs > cfg.staleBookMs()) {
             reasons.add("stale_book");
         }
-        if (consistency < th.consistencyMin()) {
+        // z-dependent guards are judged only once the z-scores exist: a warming-up decision says `warmup`,
+        // so the low-consistency share of a minute measures disagreement, not warm-up
+        if (warm && consistency < th.consistencyMin()) {
             reasons.add("low_consistency");
         }
-        if (Math.abs(score) < cfg.weakScore()) {
+        if (warm && Math.abs(score) < cfg.weakScore()) {
             reasons.add("weak_signal");
         }
         int direction = score >= th.buy() ? 1 : score <= th.sell() ? -1 : 0;

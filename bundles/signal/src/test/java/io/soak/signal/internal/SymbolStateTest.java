@@ -242,7 +242,7 @@ class SymbolStateTest {
     void staleBookWhenTheBookIsOlderThanFiveSecondsOrMissing() {
         Script noBook = new Script(SignalConfig.defaults());
         Decision first = noBook.trade(T0, 1.0);
-        assertThat(first.guardReasons()).containsExactly("warmup", "stale_book", "low_consistency", "weak_signal");
+        assertThat(first.guardReasons()).containsExactly("warmup", "stale_book");
         assertThat(first.spreadBps()).isZero();
 
         Script s = new Script(SignalConfig.defaults());
@@ -276,9 +276,28 @@ class SymbolStateTest {
         s.ask = 101.0;
         s.lagMs = 4_000;
         s.book(T0);
-        Decision d = s.trade(T0 + 6_000, 0.0); // gap (warm-up), wide spread, lagging, stale, no signal
-        assertThat(d.guardReasons()).containsExactly("warmup", "spread_bps>20.0", "lag_sec>3.0", "stale_book",
+        Decision d = s.trade(T0 + 6_000, 0.0); // gap (warm-up), wide spread, lagging, stale
+        // while warming up there are no z-scores, so the z-dependent guards are not judged
+        assertThat(d.guardReasons()).containsExactly("warmup", "spread_bps>20.0", "lag_sec>3.0", "stale_book");
+
+        Script w = new Script(SignalConfig.defaults());
+        w.ask = 101.0; // wide from the start, so the spread change adds no OFI of its own
+        long t = w.warmUp(T0, 50);
+        w.lagMs = 4_000;
+        w.ofi(t, 0.0);
+        w.trade(t + 2_500, 0.0); // trades keep coming (no gap): the symbol stays warm
+        Decision warm = w.trade(t + 5_200, 0.0); // warm, wide spread, lagging, stale, no signal
+        assertThat(warm.guardReasons()).containsExactly("spread_bps>20.0", "lag_sec>3.0", "stale_book",
                 "low_consistency", "weak_signal");
+    }
+
+    @Test
+    void warmingUpDecisionsCarryNoZDependentGuards() {
+        Script s = new Script(SignalConfig.defaults());
+        s.book(T0);
+        Decision d = s.trade(T0 + 100, 1.0);
+        assertThat(d.guardReasons()).containsExactly("warmup");
+        assertThat(d.confirm()).isFalse();
     }
 
     @Test
