@@ -20,6 +20,7 @@ import picocli.CommandLine.ScopeType;
                 BundlesCommand.class,
                 VerifyCommand.class,
                 FeedCommand.class,
+                BenchCommand.class,
                 picocli.CommandLine.HelpCommand.class
         })
 public final class SoakCommand implements java.util.concurrent.Callable<Integer> {
