@@ -1,0 +1,67 @@
+package io.soak.launcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The Felix host booting on a thread of its own while the caller does something else (loading the
+ * scenario). {@link #await()} hands over the started host; {@link #discard()} waits for it and closes it when
+ * the run will not happen after all, so an invalid scenario leaves no framework or storage directory behind.
+ */
+final class HostBoot {
+
+    private final CompletableFuture<FelixHost> host;
+
+    private HostBoot(CompletableFuture<FelixHost> host) {
+        this.host = host;
+    }
+
+    static HostBoot begin(Path home) throws IOException {
+        Path storage = Files.createTempDirectory("soak-felix-");
+        HostConfig config = HostConfig.fromHome(home, storage);
+        CompletableFuture<FelixHost> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(FelixHost.start(config));
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        }, "soak-host-boot");
+        t.setDaemon(true);
+        t.start();
+        return new HostBoot(f);
+    }
+
+    /** The started host; rethrows what its start threw. */
+    FelixHost await() throws Exception {
+        try {
+            return host.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            throw new CompletionException(cause);
+        } catch (InterruptedException e) {
+            discard();
+            Thread.currentThread().interrupt();
+            throw e;
+        }
+    }
+
+    /** Waits for the boot to end and closes the host, so nothing of it outlives the command. */
+    void discard() {
+        try {
+            host.get().close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            host.thenAccept(FelixHost::close);
+        } catch (ExecutionException e) {
+            // it never started: nothing to close
+        }
+    }
+}
