@@ -1,0 +1,90 @@
+package io.soak.itests.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.soak.launcher.Launcher;
+import io.soak.testing.SoakHost;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shipped scenarios a user runs first, through {@code soak run} on the built bundles exactly as shipped:
+ * the README demo (synthetic market, offline) and the acceptance card (the shared recordings looped to a
+ * 60-minute, 6-symbol session). Each runs 60 minutes of virtual time in CI, passes every criterion, and
+ * {@code soak verify} recomputes the same evidence from the artifacts alone.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class ShippedScenariosIT {
+
+    private static final Path SCENARIOS = Path.of("..", "scenarios", "src", "main", "scenarios");
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int soak(String... args) {
+        Path home = Path.of(System.getProperty(SoakHost.HOME_PROPERTY, "target/soak-home"));
+        return new Launcher(home, Map.of(), false).execute(new PrintWriter(out), new PrintWriter(err), args);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object at(Map<String, Object> tree, String path) {
+        Object node = tree;
+        for (String key : path.split("\\.")) {
+            node = ((Map<String, Object>) node).get(key);
+        }
+        return node;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> runPassingAndVerify(String scenario, String runId) throws Exception {
+        Path runs = dir.resolve("runs");
+        int code = soak("run", SCENARIOS.resolve(scenario).toString(), "--runs-dir", runs.toString(), "--run-id", runId);
+        assertThat(code).as(out + "\n" + err).isZero();
+        Path runDir = runs.resolve(runId);
+        int verified = soak("verify", runDir.toString());
+        assertThat(verified).as(out + "\n" + err).isZero();
+        for (String report : List.of("soak_report.md", "fault_injection_report.md", "timeseries_export_report.md",
+                "alert_verification_report.md", "summary_jsonl.json", "summary_sqlite.json")) {
+            assertThat(runDir.resolve("reports").resolve(report)).isRegularFile();
+        }
+        return new ObjectMapper().readValue(Files.readString(runDir.resolve("run_manifest.json")), Map.class);
+    }
+
+    @Test
+    void demoPassesEveryCriterionOffline() throws Exception {
+        Map<String, Object> m = runPassingAndVerify("demo.groovy", "demo");
+        assertThat(at(m, "health.ticks")).isEqualTo(360);
+        assertThat(at(m, "status.processes.signal.restart_count")).isEqualTo(1);
+        assertThat(at(m, "parity.exact_match")).isEqualTo(true);
+        assertThat(((Number) at(m, "timeseries_export.export_count")).intValue()).isGreaterThanOrEqualTo(60);
+        assertThat(at(m, "shutdown.sequence")).isEqualTo(List.of("report", "broker", "signal", "harvest"));
+    }
+
+    @Test
+    void acceptanceCardPassesOnTheRecordingsLoopedToSixtyMinutes() throws Exception {
+        Path data = Path.of(System.getProperty("soak.shared.data", "../shared/data")).resolve("binance-usdm");
+        Assumptions.assumeTrue(Files.isRegularFile(data.resolve("btcusdt_20240808.gz")),
+                "recorded data not found under " + data.toAbsolutePath() + " (system property soak.shared.data): skipping");
+        Map<String, Object> m = runPassingAndVerify("acceptance-60m.groovy", "acceptance");
+        assertThat(at(m, "health.ticks")).isEqualTo(360);
+        assertThat(((Number) at(m, "bus.topics.raw.published")).longValue()).isGreaterThan(5_000_000L);
+        assertThat(at(m, "harvester_metrics.queue_dropped")).isEqualTo(0);
+        assertThat(at(m, "harvester_metrics.book_resyncs")).isEqualTo(0);
+        assertThat(((Number) at(m, "status.processes.signal.max_recovery_ms")).longValue()).isLessThanOrEqualTo(12_000);
+        assertThat(at(m, "parity.exact_match")).isEqualTo(true);
+        assertThat(at(m, "broker.invariants_ok")).isEqualTo(true);
+    }
+}
