@@ -61,7 +61,7 @@ class MarketFeedIT {
         RunOutcome r = HOST.newRun(plan("market-replay", Mode.REPLAY, Pace.MAX, Duration.ofMinutes(10), replay)).run();
 
         SourceSpec live = new SourceSpec("binance-ws", List.of("ETHUSDT"), streams, "", List.of(eth.toString()), false,
-                Map.of(), Map.of("serve", "files", "pace", "20x"), Map.of());
+                Map.of(), Map.of("serve", "files", "pace", "20x", "timestamps", "recorded"), Map.of());
         // 345 s of recording at 20x: about 17 s, plus connecting
         RunOutcome l = HOST.newRun(plan("market-live-20x", Mode.LIVE, new Pace(false, 1), Duration.ofSeconds(30), live)).run();
 

@@ -26,7 +26,11 @@ public final class BinanceEmulatorFactory implements FeedEmulatorFactory {
             source = MessageSource.of(new CaptureReplay(new CaptureReplay.Options(
                     spec.files().stream().map(Path::of).toList(), spec.symbols(), spec.aliases(), s.loop(),
                     s.loopGapMs() * 1_000_000L)));
-            serve = "files " + spec.files() + (s.loop() ? " (looping)" : "");
+            if (!s.recordedTimes()) {
+                source = MessageSource.rebased(source, s.startMs());
+            }
+            serve = "files " + spec.files() + (s.loop() ? " (looping)" : "")
+                    + (s.recordedTimes() ? " with recorded times" : " with times moved to now");
         } else {
             List<String> symbols = spec.symbols().isEmpty() ? List.of("BTCUSDT", "ETHUSDT") : spec.symbols();
             // the regime schedule: emulator { set 'phases', [...] }, else the source's own setting

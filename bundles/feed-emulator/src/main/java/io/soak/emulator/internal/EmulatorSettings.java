@@ -11,11 +11,13 @@ import java.util.Map;
  * error: {@code serve} ({@code files} | {@code synthetic}; default files when the spec lists files),
  * {@code pace} ({@code 1x}), {@code port} (0 = a free port), {@code loop}, {@code start_on_connect} (true),
  * {@code loop_gap_ms} (1000), {@code start_ms} (synthetic: first event time; default now),
- * {@code streams} (synthetic: kinds generated; default every kind a client may ask for). The synthetic
+ * {@code streams} (synthetic: kinds generated; default every kind a client may ask for), {@code timestamps}
+ * (files: {@code now} (default) moves every time of the recording so that it starts at {@code start_ms}, as a
+ * live exchange would; {@code recorded} serves the recording's own times, byte for byte). The synthetic
  * market's {@code phases} are read by {@link BinanceEmulatorFactory} (here, or the source's settings).
  */
 record EmulatorSettings(String serve, Pace pace, int port, boolean loop, boolean startOnConnect, long loopGapMs,
-                        long startMs, List<String> syntheticStreams) {
+                        long startMs, List<String> syntheticStreams, boolean recordedTimes) {
 
     static final List<String> ALL_KINDS = List.of("aggTrade", "trade", "bookTicker", "depth5@100ms",
             "depth10@100ms", "depth20@100ms");
@@ -44,8 +46,13 @@ record EmulatorSettings(String serve, Pace pace, int port, boolean loop, boolean
         } else {
             streams.addAll(ALL_KINDS);
         }
+        String timestamps = str(e, "timestamps", "now");
+        if (!timestamps.equals("now") && !timestamps.equals("recorded")) {
+            throw new IllegalArgumentException("emulator.timestamps must be 'now' or 'recorded', got '" + timestamps + "'");
+        }
         return new EmulatorSettings(serve, pace, port, loop, bool(e, "start_on_connect", true),
-                num(e, "loop_gap_ms", 1000), num(e, "start_ms", nowMs), List.copyOf(streams));
+                num(e, "loop_gap_ms", 1000), num(e, "start_ms", nowMs), List.copyOf(streams),
+                timestamps.equals("recorded"));
     }
 
     private static String str(Map<String, Object> m, String k, String fallback) {

@@ -16,6 +16,42 @@ interface MessageSource extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * {@code source} with every time moved so that its first message was received at {@code startMs}: a
+     * recording served live then has exchange times of today, and the receive lag the recording had (not
+     * years of it), so lag guards and minute windows behave as against the exchange.
+     */
+    static MessageSource rebased(MessageSource source, long startMs) {
+        return new MessageSource() {
+            private long shiftMs = Long.MIN_VALUE;
+
+            @Override
+            public RawMessage next() throws IOException {
+                RawMessage m = source.next();
+                if (m == null) {
+                    return null;
+                }
+                if (shiftMs == Long.MIN_VALUE) {
+                    shiftMs = startMs - m.receivedNanos() / 1_000_000L;
+                }
+                return new RawMessage(m.receivedNanos() + shiftMs * 1_000_000L,
+                        io.soak.api.capture.CaptureTransform.shift(m.text(), shiftMs, 0, 0));
+            }
+
+            @Override
+            public Map<String, Object> describe() {
+                Map<String, Object> d = new java.util.TreeMap<>(source.describe());
+                d.put("time_shift_ms", shiftMs == Long.MIN_VALUE ? 0 : shiftMs);
+                return d;
+            }
+
+            @Override
+            public void close() {
+                source.close();
+            }
+        };
+    }
+
     static MessageSource of(CaptureReplay replay) {
         return new MessageSource() {
             @Override

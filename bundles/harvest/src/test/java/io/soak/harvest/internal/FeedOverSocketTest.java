@@ -60,7 +60,7 @@ class FeedOverSocketTest {
 
     static SourceSpec emulated(List<String> files, String pace, List<String> symbols) {
         return new SourceSpec("binance-ws", symbols, RECORDED, "", files, false, Map.of(),
-                Map.of("serve", "files", "pace", pace), Map.of());
+                Map.of("serve", "files", "pace", pace, "timestamps", "recorded"), Map.of());
     }
 
     @Test
@@ -199,7 +199,7 @@ class FeedOverSocketTest {
                 + (t0 + 100_000_000L) + " {\"stream\":\"btcusdt@trade\",\"data\":{\"e\":\"serverShutdown\",\"E\":1723161256322}}\n"
                 + (t0 + 20_000_000_000L) + " " + trade + "\n");
         SourceSpec spec = new SourceSpec("binance-ws", List.of("BTCUSDT"), List.of("trade"), "", List.of(file.toString()),
-                false, Map.of(), Map.of("serve", "files", "pace", "1x"), Map.of());
+                false, Map.of(), Map.of("serve", "files", "pace", "1x", "timestamps", "recorded"), Map.of());
         TestMetrics metrics = new TestMetrics();
         List<String> received = Collections.synchronizedList(new ArrayList<>());
         try (WallTime time = new WallTime(); FeedEmulator emulator = new BinanceEmulatorFactory().start(spec, 1)) {
