@@ -27,7 +27,9 @@ public final class BinanceEmulatorFactory implements FeedEmulatorFactory {
                     spec.files().stream().map(Path::of).toList(), spec.symbols(), spec.aliases(), s.loop(),
                     s.loopGapMs() * 1_000_000L)));
             if (!s.recordedTimes()) {
-                source = MessageSource.rebased(source, s.startMs());
+                // the emulator is not a stage: serving starts on the wall clock, at the first client
+                source = MessageSource.rebased(source, spec.emulator().containsKey("start_ms")
+                        ? s::startMs : System::currentTimeMillis);
             }
             serve = "files " + spec.files() + (s.loop() ? " (looping)" : "")
                     + (s.recordedTimes() ? " with recorded times" : " with times moved to now");

@@ -17,11 +17,12 @@ interface MessageSource extends AutoCloseable {
     void close();
 
     /**
-     * {@code source} with every time moved so that its first message was received at {@code startMs}: a
-     * recording served live then has exchange times of today, and the receive lag the recording had (not
-     * years of it), so lag guards and minute windows behave as against the exchange.
+     * {@code source} with every time moved so that its first message was received at {@code startMs}, read
+     * when the first message is taken (the pacer takes it when serving starts): a recording served live then
+     * has exchange times of today, and the receive lag the recording had (not years of it), so lag guards and
+     * minute windows behave as against the exchange.
      */
-    static MessageSource rebased(MessageSource source, long startMs) {
+    static MessageSource rebased(MessageSource source, java.util.function.LongSupplier startMs) {
         return new MessageSource() {
             private long shiftMs = Long.MIN_VALUE;
 
@@ -32,7 +33,7 @@ interface MessageSource extends AutoCloseable {
                     return null;
                 }
                 if (shiftMs == Long.MIN_VALUE) {
-                    shiftMs = startMs - m.receivedNanos() / 1_000_000L;
+                    shiftMs = startMs.getAsLong() - m.receivedNanos() / 1_000_000L;
                 }
                 return new RawMessage(m.receivedNanos() + shiftMs * 1_000_000L,
                         io.soak.api.capture.CaptureTransform.shift(m.text(), shiftMs, 0, 0));

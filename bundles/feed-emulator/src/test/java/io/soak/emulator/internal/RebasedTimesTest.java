@@ -37,7 +37,7 @@ class RebasedTimesTest {
                 + "\"s\":\"BTCUSDT\",\"t\":5266583935,\"p\":\"61800.30\",\"q\":\"0.006\",\"X\":\"MARKET\",\"m\":false}}";
         long startMs = 1_795_844_400_000L;
         MessageSource rebased = MessageSource.rebased(of(List.of(new RawMessage(recv0, trade),
-                new RawMessage(recv0 + 250_000_000L, trade))), startMs);
+                new RawMessage(recv0 + 250_000_000L, trade))), () -> startMs);
 
         RawMessage first = rebased.next();
         RawMessage second = rebased.next();
