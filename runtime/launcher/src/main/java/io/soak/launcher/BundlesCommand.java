@@ -18,7 +18,7 @@ import picocli.CommandLine.ParentCommand;
  * and the factories they publish, with what is wrong. Also the place the startup time and idle memory of
  * the runtime are read from ({@code scripts/bench-runtime.sh}).
  */
-@Command(name = "bundles", description = "Boot the OSGi host and list bundles, components, factories and problems.")
+@Command(name = "bundles", mixinStandardHelpOptions = true, description = "Boot the OSGi host and list bundles, components, factories and problems.")
 final class BundlesCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -27,7 +27,7 @@ import picocli.CommandLine.ParentCommand;
  * server on 127.0.0.1 (capture files or a seeded synthetic market) and prints its endpoint, until Ctrl-C
  * (or {@code --duration}). A thin caller of the {@code FeedEmulatorFactory} service, like the engine.
  */
-@Command(name = "feed", description = "Serve recorded captures or a synthetic market as a Binance USDT-M WebSocket on 127.0.0.1.")
+@Command(name = "feed", mixinStandardHelpOptions = true, description = "Serve recorded captures or a synthetic market as a Binance USDT-M WebSocket on 127.0.0.1.")
 final class FeedCommand implements Callable<Integer> {
 
     @ParentCommand

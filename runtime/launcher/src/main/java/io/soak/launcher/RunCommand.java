@@ -36,7 +36,7 @@ import picocli.CommandLine.ParentCommand;
  * V13_REPLAY_MODE), executed in the embedded Felix host. Exit 0 pass, 1 a criterion failed, 2 invalid input,
  * 3 runtime failure.
  */
-@Command(name = "run", sortOptions = false,
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run a scenario script, or the implicit scenario of --config/--enable/--sink/--minutes.")
 final class RunCommand implements Callable<Integer> {
 

@@ -13,7 +13,7 @@ import picocli.CommandLine.ParentCommand;
  * {@code soak validate <scenario.groovy>}: evaluates the script without running it. Invalid: the one line
  * {@code (file.groovy, line N) message}, exit 2. Valid: a short summary of the plan, exit 0.
  */
-@Command(name = "validate", description = "Check a scenario script and print a summary of its plan.")
+@Command(name = "validate", mixinStandardHelpOptions = true, description = "Check a scenario script and print a summary of its plan.")
 final class ValidateCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -19,7 +19,7 @@ import picocli.CommandLine.ParentCommand;
  * verifiable run directory). Boots the host only to get the sink bundles' factories, which know how to read
  * their own files back; the logic is {@link Verifier} in the evidence module.
  */
-@Command(name = "verify", description = "Recompute a run's parity, minute totals and verdict from its artifacts "
+@Command(name = "verify", mixinStandardHelpOptions = true, description = "Recompute a run's parity, minute totals and verdict from its artifacts "
         + "and compare them with its run_manifest.json (exit 0 match, 1 mismatch, 2 bad directory).")
 final class VerifyCommand implements Callable<Integer> {
 

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code soak version}: the runtime, Java and Felix versions. */
-@Command(name = "version", description = "Print the runtime, Java and OSGi framework versions.")
+@Command(name = "version", mixinStandardHelpOptions = true, description = "Print the runtime, Java and OSGi framework versions.")
 final class VersionCommand implements Callable<Integer> {
 
     @ParentCommand

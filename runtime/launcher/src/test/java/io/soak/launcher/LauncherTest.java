@@ -30,6 +30,16 @@ class LauncherTest {
     }
 
     @Test
+    void everySubcommandPrintsItsHelpAndExitsZero() {
+        for (String sub : java.util.List.of("run", "validate", "version", "bundles", "verify", "feed", "bench")) {
+            StringWriter o = new StringWriter();
+            int code = new Launcher(home, Map.of(), false).execute(new PrintWriter(o), new PrintWriter(err), sub, "--help");
+            assertThat(code).as(sub).isZero();
+            assertThat(o.toString()).as(sub).startsWith("Usage: soak " + sub);
+        }
+    }
+
+    @Test
     void unknownOptionIsOneLineAndExitsTwo() {
         assertThat(soak("run", "--minuts", "5")).isEqualTo(2);
         assertThat(err.toString().strip().lines()).hasSize(1).first().asString().startsWith("soak: ").contains("--minuts");
