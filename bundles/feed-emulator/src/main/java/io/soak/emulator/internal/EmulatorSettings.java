@@ -2,7 +2,7 @@ package io.soak.emulator.internal;
 
 import io.soak.api.plan.Pace;
 import io.soak.api.plan.SourceSpec;
-import java.util.ArrayList;
+import io.soak.api.stage.Settings;
 import java.util.List;
 import java.util.Map;
 
@@ -23,70 +23,30 @@ record EmulatorSettings(String serve, Pace pace, int port, boolean loop, boolean
             "depth10@100ms", "depth20@100ms");
 
     static EmulatorSettings of(SourceSpec spec, long nowMs) {
-        Map<String, Object> e = spec.emulator();
-        String serve = str(e, "serve", spec.files().isEmpty() ? "synthetic" : "files");
+        // the api's Settings parses and names the bad value; keys carry the "emulator." prefix for its messages
+        Map<String, Object> prefixed = new java.util.TreeMap<>();
+        spec.emulator().forEach((k, v) -> prefixed.put("emulator." + k, v));
+        Settings e = new Settings(prefixed);
+        String serve = e.string("emulator.serve", spec.files().isEmpty() ? "synthetic" : "files").trim();
         if (!serve.equals("files") && !serve.equals("synthetic")) {
             throw new IllegalArgumentException("emulator.serve must be 'files' or 'synthetic', got '" + serve + "'");
         }
         if (serve.equals("files") && spec.files().isEmpty()) {
             throw new IllegalArgumentException("emulator.serve is 'files' but the source lists no files");
         }
-        Pace pace = Pace.parse(str(e, "pace", "1x"));
-        int port = (int) num(e, "port", 0);
+        Pace pace = Pace.parse(e.string("emulator.pace", "1x"));
+        int port = (int) e.integer("emulator.port", 0);
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("emulator.port must be 0..65535, got " + port);
         }
-        boolean loop = spec.loop() || bool(e, "loop", false);
-        List<String> streams = new ArrayList<>();
-        Object st = e.get("streams");
-        if (st instanceof List<?> l) {
-            l.forEach(x -> streams.add(x.toString()));
-        } else if (st != null) {
-            streams.addAll(List.of(st.toString().split("\\s*,\\s*")));
-        } else {
-            streams.addAll(ALL_KINDS);
-        }
-        String timestamps = str(e, "timestamps", "now");
+        boolean loop = spec.loop() || e.flag("emulator.loop", false);
+        List<String> streams = e.list("emulator.streams", ALL_KINDS);
+        String timestamps = e.string("emulator.timestamps", "now").trim();
         if (!timestamps.equals("now") && !timestamps.equals("recorded")) {
             throw new IllegalArgumentException("emulator.timestamps must be 'now' or 'recorded', got '" + timestamps + "'");
         }
-        return new EmulatorSettings(serve, pace, port, loop, bool(e, "start_on_connect", true),
-                num(e, "loop_gap_ms", 1000), num(e, "start_ms", nowMs), List.copyOf(streams),
+        return new EmulatorSettings(serve, pace, port, loop, e.flag("emulator.start_on_connect", true),
+                e.integer("emulator.loop_gap_ms", 1000), e.integer("emulator.start_ms", nowMs), List.copyOf(streams),
                 timestamps.equals("recorded"));
-    }
-
-    private static String str(Map<String, Object> m, String k, String fallback) {
-        Object v = m.get(k);
-        return v == null ? fallback : v.toString().trim();
-    }
-
-    private static long num(Map<String, Object> m, String k, long fallback) {
-        Object v = m.get(k);
-        if (v == null) {
-            return fallback;
-        }
-        if (v instanceof Number n) {
-            return n.longValue();
-        }
-        try {
-            return Long.parseLong(v.toString().trim());
-        } catch (NumberFormatException ex) {
-            throw new IllegalArgumentException("emulator." + k + " must be an integer, got '" + v + "'");
-        }
-    }
-
-    private static boolean bool(Map<String, Object> m, String k, boolean fallback) {
-        Object v = m.get(k);
-        if (v == null) {
-            return fallback;
-        }
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        String s = v.toString().trim();
-        if (s.equals("true") || s.equals("false")) {
-            return Boolean.parseBoolean(s);
-        }
-        throw new IllegalArgumentException("emulator." + k + " must be true or false, got '" + v + "'");
     }
 }
