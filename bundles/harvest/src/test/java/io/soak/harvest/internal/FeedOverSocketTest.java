@@ -156,7 +156,7 @@ class FeedOverSocketTest {
         AtomicLong seq = new AtomicLong();
         try (WallTime time = new WallTime(); FeedEmulator emulator = new BinanceEmulatorFactory().start(spec, 1)) {
             HarvestStage stage = new HarvestStage();
-            WallStageContext ctx = new WallStageContext(time, metrics, new Settings(Map.of("substream_timeout.trades_s", 1.0,
+            TestStageContext ctx = new TestStageContext(time, metrics, new Settings(Map.of("substream_timeout.trades_s", 1.0,
                     "substream_timeout.book_s", 5.0, "substream_timeout.check_s", 0.1)));
             time.run(() -> stage.start(ctx));
             BinanceWsSource source = new BinanceWsSource();

@@ -11,17 +11,33 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** A stage context on virtual time that records emissions (what the engine would publish). */
+/**
+ * A stage context that records emissions (what the engine would publish), on virtual time
+ * ({@link VirtualTime}, mode replay) or on the wall clock with timers on the runner thread ({@link WallTime},
+ * mode live, for the socket tests).
+ */
 final class TestStageContext implements StageContext {
-    final VirtualTime time;
-    final TestMetrics metrics;
+    private final Clock clock;
+    private final Scheduler scheduler;
+    private final Mode mode;
+    final StageMetrics metrics;
     final Settings settings;
-    final List<Object> emitted = new ArrayList<>();
+    final List<Object> emitted = java.util.Collections.synchronizedList(new ArrayList<>());
 
     TestStageContext(VirtualTime time, TestMetrics metrics, Map<String, Object> settings) {
-        this.time = time;
+        this(time, time, Mode.REPLAY, metrics, new Settings(settings));
+    }
+
+    TestStageContext(WallTime time, StageMetrics metrics, Settings settings) {
+        this(time, time, Mode.LIVE, metrics, settings);
+    }
+
+    private TestStageContext(Clock clock, Scheduler scheduler, Mode mode, StageMetrics metrics, Settings settings) {
+        this.clock = clock;
+        this.scheduler = scheduler;
+        this.mode = mode;
         this.metrics = metrics;
-        this.settings = new Settings(settings);
+        this.settings = settings;
     }
 
     @Override
@@ -36,7 +52,7 @@ final class TestStageContext implements StageContext {
 
     @Override
     public Mode mode() {
-        return Mode.REPLAY;
+        return mode;
     }
 
     @Override
@@ -46,12 +62,12 @@ final class TestStageContext implements StageContext {
 
     @Override
     public Clock clock() {
-        return time;
+        return clock;
     }
 
     @Override
     public Scheduler scheduler() {
-        return time;
+        return scheduler;
     }
 
     @Override
