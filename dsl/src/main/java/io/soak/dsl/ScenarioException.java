@@ -21,11 +21,25 @@ public final class ScenarioException extends RuntimeException {
         super(format(file, line, detail), cause);
         this.file = file;
         this.line = Math.max(0, line);
-        this.detail = detail;
+        this.detail = oneLine(detail);
     }
 
+    /** The longest message printed; longer details are cut with an ellipsis (one line, ~200 characters). */
+    public static final int MAX_LENGTH = 200;
+
     private static String format(String file, int line, String detail) {
-        return line > 0 ? "(" + file + ", line " + line + ") " + detail : "(" + file + ") " + detail;
+        String head = line > 0 ? "(" + file + ", line " + line + ") " : "(" + file + ") ";
+        String body = oneLine(detail);
+        String all = head + body;
+        return all.length() <= MAX_LENGTH ? all : all.substring(0, MAX_LENGTH - 1) + "…";
+    }
+
+    /** The text on one line, credentials masked. */
+    static String oneLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        return Secrets.mask(s.strip().replaceAll("\\s*[\\r\\n]+\\s*", " "));
     }
 
     /** The script's file name as shown in the message ({@code <flags>} for the implicit scenario). */

@@ -29,19 +29,32 @@ public final class ScenarioLoader {
 
     /** Loads a script file; {@code env()} reads {@code env}. */
     public static ScenarioPlan load(Path script, Map<String, String> env) {
+        return load(script, env, ScenarioLimits.defaults(), ConfigCatalog.none());
+    }
+
+    /**
+     * Loads a script file within {@code limits}, checking its {@code config { }} keys against {@code catalog};
+     * {@code env()} reads {@code env}.
+     */
+    public static ScenarioPlan load(Path script, Map<String, String> env, ScenarioLimits limits, ConfigCatalog catalog) {
         String display = script.getFileName() == null ? script.toString() : script.getFileName().toString();
         String text;
         try {
+            if (Files.isRegularFile(script)) {
+                ScriptEvaluator.checkSize(display, Files.size(script), limits);
+            }
             text = Files.readString(script, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new ScenarioException(display, 0, "scenario file not found: " + script);
         } catch (CharacterCodingException e) {
             throw new ScenarioException(display, 0, "scenario file is not UTF-8 text: " + script);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new ScenarioException(display, 0, "cannot read scenario file " + script + ": permission denied");
         } catch (IOException e) {
             throw new ScenarioException(display, 0, "cannot read scenario file " + script + ": " + e.getMessage());
         }
         Path dir = script.toAbsolutePath().getParent();
-        return ScriptEvaluator.evaluate(text, display, script.toString(), dir, env);
+        return ScriptEvaluator.evaluate(text, display, script.toString(), dir, env, limits, catalog);
     }
 
     /**
@@ -55,6 +68,12 @@ public final class ScenarioLoader {
 
     /** As {@link #load(String, String)}, with {@code env()} reading {@code env}. */
     public static ScenarioPlan load(String text, String fileName, Map<String, String> env) {
+        return load(text, fileName, env, ScenarioLimits.defaults(), ConfigCatalog.none());
+    }
+
+    /** As {@link #load(String, String, Map)}, within {@code limits} and checking config keys against {@code catalog}. */
+    public static ScenarioPlan load(String text, String fileName, Map<String, String> env, ScenarioLimits limits,
+                                    ConfigCatalog catalog) {
         String name = fileName == null || fileName.isBlank() ? "script.groovy" : fileName;
         String display = name;
         Path dir = null;
@@ -69,6 +88,6 @@ public final class ScenarioLoader {
         } catch (InvalidPathException e) {
             // not a path: keep the name as given
         }
-        return ScriptEvaluator.evaluate(text == null ? "" : text, display, name, dir, env);
+        return ScriptEvaluator.evaluate(text == null ? "" : text, display, name, dir, env, limits, catalog);
     }
 }

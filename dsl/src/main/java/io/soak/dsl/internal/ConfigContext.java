@@ -47,7 +47,11 @@ public final class ConfigContext extends BlockContext {
         if (!KEY.matcher(key).matches()) {
             throw new DslError(field("set") + " key must be dotted with the component first, for example 'signal.z.window', got " + Values.show(key));
         }
-        values.put(key, Values.plain(field("set") + "('" + key + "')", value));
+        Object v = Values.plain(field("set") + "('" + key + "')", value);
+        eval.catalog.problem(key, v).ifPresent(p -> {
+            throw new DslError(field("set") + ": " + p);
+        });
+        values.put(key, v);
     }
 
     Map<String, Object> build() {

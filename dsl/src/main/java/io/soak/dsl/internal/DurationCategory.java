@@ -61,10 +61,14 @@ public final class DurationCategory {
     }
 
     private static Duration of(Number n, long unitMs) {
-        if (n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte) {
-            return Duration.ofMillis(Math.multiplyExact(n.longValue(), unitMs));
+        try {
+            if (n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte) {
+                return Duration.ofMillis(Math.multiplyExact(n.longValue(), unitMs));
+            }
+            BigDecimal ms = new BigDecimal(n.toString()).multiply(BigDecimal.valueOf(unitMs));
+            return Duration.ofMillis(ms.setScale(0, java.math.RoundingMode.HALF_UP).longValueExact());
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new DslError(Values.show(n) + " is too large for a duration (at most " + Values.format(Values.MAX_DURATION) + ")");
         }
-        BigDecimal ms = new BigDecimal(n.toString()).multiply(BigDecimal.valueOf(unitMs));
-        return Duration.ofMillis(ms.setScale(0, java.math.RoundingMode.HALF_UP).longValueExact());
     }
 }

@@ -25,10 +25,13 @@ public final class Evaluation {
     final String scriptFile;
     final Path scriptDir;
     final Map<String, String> env;
+    final io.soak.dsl.ConfigCatalog catalog;
     private final Deque<BlockContext> stack = new ArrayDeque<>();
     SoakContext soak;
 
-    Evaluation(String displayName, String sourceName, String scriptFile, Path scriptDir, Map<String, String> env) {
+    Evaluation(String displayName, String sourceName, String scriptFile, Path scriptDir, Map<String, String> env,
+               io.soak.dsl.ConfigCatalog catalog) {
+        this.catalog = catalog == null ? io.soak.dsl.ConfigCatalog.none() : catalog;
         this.displayName = displayName;
         this.sourceName = sourceName;
         this.scriptFile = scriptFile;
@@ -102,7 +105,7 @@ public final class Evaluation {
             return new DslError(line, ctx.field(name) + " does not accept (" + argValues(e.getArguments()) + ")"
                     + ctx.usage(name));
         }
-        return new DslError(line, "unknown setting '" + name + "' in " + ctx.label + "; known: "
+        return new DslError(line, "unknown setting '" + name + "' in " + ctx.label + closest(name, ctx.known()) + (closest(name, ctx.known()).isEmpty() ? "; known: " : " known: ")
                 + String.join(", ", ctx.known()));
     }
 
@@ -122,8 +125,22 @@ public final class Evaluation {
         if (ctx.known().contains(name)) {
             return new DslError(line, ctx.field(name) + " needs a value" + ctx.usage(name));
         }
-        return new DslError(line, "unknown setting '" + name + "' in " + ctx.label + " (text needs quotes: '"
-                + name + "'); known: " + String.join(", ", ctx.known()));
+        return new DslError(line, "unknown setting '" + name + "' in " + ctx.label + closest(name, ctx.known())
+                + " (text needs quotes: '" + name + "'); known: " + String.join(", ", ctx.known()));
+    }
+
+    /** {@code ; did you mean 'duration'?} when a known name is close, else nothing. */
+    static String closest(String name, java.util.Collection<String> known) {
+        String best = null;
+        int bestD = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = io.soak.dsl.ConfigCatalog.distance(name.toLowerCase(java.util.Locale.ROOT), k.toLowerCase(java.util.Locale.ROOT));
+            if (d < bestD) {
+                bestD = d;
+                best = k;
+            }
+        }
+        return best != null && bestD <= Math.max(2, name.length() / 3) ? "; did you mean '" + best + "'?" : "";
     }
 
     private static String argTypes(Object[] args) {

@@ -124,6 +124,16 @@ public final class FaultsContext extends BlockContext {
         entries.add(new Entry(new FaultSpec(at, kind, target, lasting, params), lineOf("at")));
     }
 
+    /** The script line of a fault built here (identity), or the block's line. */
+    int lineOf(FaultSpec spec) {
+        for (Entry e : entries) {
+            if (e.spec() == spec) {
+                return e.line();
+            }
+        }
+        return openLine;
+    }
+
     List<FaultSpec> build(Duration runDuration) {
         List<FaultSpec> out = new ArrayList<>();
         for (Entry e : entries) {

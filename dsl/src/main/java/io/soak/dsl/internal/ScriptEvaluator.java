@@ -7,18 +7,28 @@ import groovy.lang.GroovyCodeSource;
 import groovy.lang.MissingMethodException;
 import groovy.lang.MissingPropertyException;
 import groovy.lang.Script;
+import groovy.transform.ThreadInterrupt;
 import io.soak.api.plan.ScenarioPlan;
+import io.soak.dsl.ConfigCatalog;
 import io.soak.dsl.ScenarioException;
+import io.soak.dsl.ScenarioLimits;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.codehaus.groovy.control.CompilationFailedException;
 import org.codehaus.groovy.control.CompilerConfiguration;
 import org.codehaus.groovy.control.MultipleCompilationErrorsException;
+import org.codehaus.groovy.control.customizers.ASTTransformationCustomizer;
 import org.codehaus.groovy.control.messages.ExceptionMessage;
 import org.codehaus.groovy.control.messages.Message;
 import org.codehaus.groovy.control.messages.SyntaxErrorMessage;
@@ -28,13 +38,18 @@ import org.codehaus.groovy.syntax.SyntaxException;
 
 /**
  * Compiles and runs one scenario script and turns every failure into a one-line {@link ScenarioException}.
- * One compiler configuration for the JVM; each distinct script text is compiled once (a small bounded cache)
- * in a class loader of its own, so reloading scripts does not pile up classes.
+ * One compiler configuration for the JVM (the base script class, {@link ExitGuard}, and Groovy's
+ * {@code @ThreadInterrupt} so loops stop when the time limit interrupts them); each distinct script text is
+ * compiled once (a small bounded cache) in a class loader of its own, so reloading scripts does not pile up
+ * classes. Compiling and running happen on a thread of their own, bounded by {@link ScenarioLimits}: nothing a
+ * script does (an endless loop, a sleep, deep recursion, an Error, a checked exception) escapes as anything but
+ * a {@link ScenarioException}.
  */
 public final class ScriptEvaluator {
 
     private static final CompilerConfiguration CONFIG = new CompilerConfiguration();
     private static final int CACHE_SIZE = 32;
+    private static final long STACK_BYTES = 4L << 20;
     private static final Map<String, Class<?>> CACHE = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Class<?>> eldest) {
@@ -45,9 +60,16 @@ public final class ScriptEvaluator {
     static {
         CONFIG.setScriptBaseClass(ScenarioScript.class.getName());
         CONFIG.setSourceEncoding("UTF-8");
+        CONFIG.addCompilationCustomizers(new ExitGuard(), new ASTTransformationCustomizer(ThreadInterrupt.class));
     }
 
     private ScriptEvaluator() {
+    }
+
+    /** As {@link #evaluate(String, String, String, Path, Map, ScenarioLimits, ConfigCatalog)} with default limits and no catalog. */
+    public static ScenarioPlan evaluate(String text, String displayName, String scriptFile, Path scriptDir,
+                                        Map<String, String> env) {
+        return evaluate(text, displayName, scriptFile, scriptDir, env, ScenarioLimits.defaults(), ConfigCatalog.none());
     }
 
     /**
@@ -56,16 +78,97 @@ public final class ScriptEvaluator {
      * @param scriptFile  the path as given (recorded in the plan)
      * @param scriptDir   the script's directory (for {@code data()}), or null
      * @param env         the environment {@code env()} reads
+     * @param limits      time, size and nesting bounds
+     * @param catalog     the declared configuration keys {@code config { set ... }} is checked against
      */
     public static ScenarioPlan evaluate(String text, String displayName, String scriptFile, Path scriptDir,
-                                        Map<String, String> env) {
+                                        Map<String, String> env, ScenarioLimits limits, ConfigCatalog catalog) {
+        long bytes = text.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > limits.maxBytes()) {
+            throw sizeError(displayName, bytes, limits);
+        }
+        SourceScanner scan = SourceScanner.scan(text, limits.maxDepth());
+        if (scan.tooDeep() != null) {
+            throw new ScenarioException(displayName, scan.tooDeep().line(), scan.tooDeep().message()
+                    + " (-Dsoak.dsl.max_depth); a scenario needs a few levels");
+        }
         String hash = sha256(text);
         String sourceName = sourceName(displayName);
-        Class<?> type = compile(text, displayName, sourceName, hash);
+        Evaluation eval = new Evaluation(displayName, sourceName, scriptFile, scriptDir, env, catalog);
+        CompletableFuture<Class<?>> compiled = new CompletableFuture<>();
+        CompletableFuture<ScenarioPlan> done = new CompletableFuture<>();
+        Thread worker = new Thread(null, () -> {
+            Class<?> type;
+            try {
+                type = compile(text, displayName, sourceName, hash, scan);
+                compiled.complete(type);
+            } catch (Throwable e) {
+                compiled.completeExceptionally(e);
+                return;
+            }
+            try {
+                done.complete(run(type, eval, displayName, hash));
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        }, "soak-scenario-" + displayName, STACK_BYTES);
+        worker.setDaemon(true);
+        worker.start();
+        await(compiled, limits.compile(), worker, eval, displayName, "compiling", "-Dsoak.dsl.compile_timeout_s");
+        return await(done, limits.evaluation(), worker, eval, displayName, "the script", "-Dsoak.dsl.timeout_s");
+    }
+
+    private static <T> T await(CompletableFuture<T> f, Duration limit, Thread worker, Evaluation eval,
+                               String displayName, String what, String property) {
+        try {
+            return f.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            int line = lineOf(worker.getStackTrace(), eval.sourceName);
+            stop(worker);
+            throw new ScenarioException(displayName, line, what + " took longer than " + Values.format(limit)
+                    + ", the time limit (" + property + "); a scenario must evaluate at once: an endless loop or a wait?");
+        } catch (InterruptedException e) {
+            stop(worker);
+            Thread.currentThread().interrupt();
+            throw new ScenarioException(displayName, 0, "interrupted while evaluating the script");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof ScenarioException s) {
+                throw s;
+            }
+            throw new ScenarioException(displayName, eval.lineOf(c), describe(c), c);
+        }
+    }
+
+    /** Interrupts the worker (loops check it); one that does not stop at once is stopped (Java 17). */
+    @SuppressWarnings({"deprecation", "removal"})
+    private static void stop(Thread worker) {
+        worker.interrupt();
+        try {
+            worker.join(1000);
+            if (worker.isAlive()) {
+                worker.stop();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (UnsupportedOperationException e) {
+            // a newer Java without Thread.stop: the daemon thread is left behind
+        }
+    }
+
+    private static int lineOf(StackTraceElement[] frames, String sourceName) {
+        for (StackTraceElement f : frames) {
+            if (sourceName.equals(f.getFileName()) && f.getLineNumber() > 0) {
+                return f.getLineNumber();
+            }
+        }
+        return 0;
+    }
+
+    private static ScenarioPlan run(Class<?> type, Evaluation eval, String displayName, String hash) {
         if (!ScenarioScript.class.isAssignableFrom(type)) {
             throw new ScenarioException(displayName, 0, "not a scenario script (it declares only a class); write soak { ... }");
         }
-        Evaluation eval = new Evaluation(displayName, sourceName, scriptFile, scriptDir, env);
         try {
             Script script = InvokerHelper.createScript(type, new Binding());
             ((ScenarioScript) script).evaluation(eval);
@@ -82,13 +185,17 @@ public final class ScriptEvaluator {
         } catch (ScenarioException e) {
             throw e;
         } catch (StackOverflowError e) {
-            throw new ScenarioException(displayName, eval.lineOf(e), "the script recurses without end");
-        } catch (RuntimeException e) {
+            throw new ScenarioException(displayName, eval.lineOf(e), "the script recurses without end (stack overflow)");
+        } catch (OutOfMemoryError e) {
+            throw new ScenarioException(displayName, eval.lineOf(e), "the script ran out of memory");
+        } catch (ThreadDeath e) {
+            throw e;
+        } catch (Throwable e) {
             throw translate(eval, e);
         }
     }
 
-    private static ScenarioException translate(Evaluation eval, RuntimeException e) {
+    private static ScenarioException translate(Evaluation eval, Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof DslError d) {
                 int line = d.line() > 0 ? d.line() : eval.lineOf(d);
@@ -105,11 +212,45 @@ public final class ScriptEvaluator {
         if (e instanceof MissingPropertyException m) {
             return new ScenarioException(eval.displayName, line, eval.unknownProperty(null, m).getMessage(), e);
         }
-        String msg = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-        return new ScenarioException(eval.displayName, line, e.getClass().getSimpleName() + (msg.isEmpty() ? "" : ": " + msg), e);
+        return new ScenarioException(eval.displayName, line, describe(e), e);
     }
 
-    private static Class<?> compile(String text, String displayName, String sourceName, String hash) {
+    /** One line for a failure the script raised itself. */
+    static String describe(Throwable e) {
+        String msg = firstLine(e.getMessage());
+        if (e instanceof AssertionError) {
+            return "assertion failed" + (msg.isEmpty() ? "" : ": " + msg);
+        }
+        if (e instanceof InterruptedException) {
+            return "the script was interrupted";
+        }
+        String kind = e instanceof Error ? "error " : e instanceof RuntimeException ? "" : "exception ";
+        return "the script threw " + kind + e.getClass().getSimpleName() + (msg.isEmpty() ? "" : ": " + msg);
+    }
+
+    private static ScenarioException sizeError(String displayName, long bytes, ScenarioLimits limits) {
+        return new ScenarioException(displayName, 0, "the script is " + size(bytes) + ", over the size limit of "
+                + size(limits.maxBytes()) + " (-Dsoak.dsl.max_bytes); a scenario describes a run, data goes in files");
+    }
+
+    /** Refuses a script file by its size before reading it. */
+    public static void checkSize(String displayName, long bytes, ScenarioLimits limits) {
+        if (bytes > limits.maxBytes()) {
+            throw sizeError(displayName, bytes, limits);
+        }
+    }
+
+    private static String size(long bytes) {
+        if (bytes >= 1 << 20) {
+            return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+        }
+        if (bytes >= 1 << 10) {
+            return String.format(java.util.Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+        }
+        return bytes + " bytes";
+    }
+
+    private static Class<?> compile(String text, String displayName, String sourceName, String hash, SourceScanner scan) {
         String key = hash + "\n" + sourceName;
         synchronized (CACHE) {
             Class<?> hit = CACHE.get(key);
@@ -118,12 +259,10 @@ public final class ScriptEvaluator {
             }
         }
         Class<?> type;
-        // a loader per script text (never closed: the script's classes resolve through it while they run)
-        GroovyClassLoader loader = new GroovyClassLoader(ScriptEvaluator.class.getClassLoader(), CONFIG);
         try {
-            type = loader.parseClass(new GroovyCodeSource(text, sourceName, "/groovy/soak/scenario"), false);
+            type = parse(text, sourceName);
         } catch (MultipleCompilationErrorsException e) {
-            throw compileError(displayName, e);
+            throw compileError(displayName, text, sourceName, scan, e);
         } catch (CompilationFailedException e) {
             throw new ScenarioException(displayName, 0, "does not compile: " + firstLine(e.getMessage()), e);
         }
@@ -133,11 +272,31 @@ public final class ScriptEvaluator {
         return type;
     }
 
-    private static ScenarioException compileError(String displayName, MultipleCompilationErrorsException e) {
+    private static Class<?> parse(String text, String sourceName) {
+        // a loader per script text (never closed: the script's classes resolve through it while they run)
+        GroovyClassLoader loader = new GroovyClassLoader(ScriptEvaluator.class.getClassLoader(), CONFIG);
+        return loader.parseClass(new GroovyCodeSource(text, sourceName, "/groovy/soak/scenario"), false);
+    }
+
+    private static ScenarioException compileError(String displayName, String text, String sourceName, SourceScanner scan,
+                                                  MultipleCompilationErrorsException e) {
         Message m = e.getErrorCollector().getErrorCount() > 0 ? e.getErrorCollector().getError(0) : null;
+        if (m instanceof SyntaxErrorMessage s && s.getCause() instanceof ExitGuard.Refused r) {
+            return new ScenarioException(displayName, r.getLine(), r.getOriginalMessage(), e);
+        }
         if (m instanceof SyntaxErrorMessage s) {
             SyntaxException se = s.getCause();
-            return new ScenarioException(displayName, se.getLine(), "does not compile: " + firstLine(se.getOriginalMessage()), e);
+            String msg = "does not compile: " + firstLine(se.getOriginalMessage());
+            // Groovy's parser reports many errors at the enclosing block (the soak { line) or at the end: a bracket
+            // problem is reported at its own line, otherwise the first line from which the script stops compiling
+            if (scan.problem() != null) {
+                return new ScenarioException(displayName, scan.problem().line(), "does not compile: " + scan.problem().message(), e);
+            }
+            int line = firstFailingLine(text, sourceName, scan.cuts(), se.getLine());
+            if (line != se.getLine()) {
+                msg = "does not compile: unexpected input at this line";
+            }
+            return new ScenarioException(displayName, line, msg, e);
         }
         if (m instanceof ExceptionMessage x) {
             return new ScenarioException(displayName, 0, "does not compile: " + firstLine(String.valueOf(x.getCause().getMessage())), e);
@@ -145,7 +304,52 @@ public final class ScriptEvaluator {
         return new ScenarioException(displayName, 0, "does not compile: " + firstLine(e.getMessage()), e);
     }
 
-    private static String firstLine(String s) {
+    /**
+     * The first line of the script whose statement does not compile: the shortest prefix (cut at a statement end
+     * and closed with the open braces) that fails to compile tells the last statement included is bad. Falls back
+     * to {@code reported} when no prefix fails (the error is in what follows the last cut).
+     */
+    private static int firstFailingLine(String text, String sourceName, List<SourceScanner.Cut> cuts, int reported) {
+        int lo = 0;
+        int hi = cuts.size() - 1;
+        int firstBad = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            SourceScanner.Cut c = cuts.get(mid);
+            if (compiles(text.substring(0, c.endOffset()) + c.closers(), sourceName)) {
+                lo = mid + 1;
+            } else {
+                firstBad = mid;
+                hi = mid - 1;
+            }
+        }
+        int from = firstBad < 0 ? (cuts.isEmpty() ? 0 : cuts.get(cuts.size() - 1).line())
+                : firstBad == 0 ? 0 : cuts.get(firstBad - 1).line();
+        int to = firstBad < 0 ? Integer.MAX_VALUE : cuts.get(firstBad).line();
+        if (firstBad < 0 && reported > from) {
+            return reported;
+        }
+        // the first non-blank, non-comment line after the last good cut
+        String[] lines = text.split("\n", -1);
+        for (int i = from; i < lines.length && i < to; i++) {
+            String t = lines[i].strip();
+            if (!t.isEmpty() && !t.startsWith("//") && !t.equals("}")) {
+                return i + 1;
+            }
+        }
+        return reported;
+    }
+
+    private static boolean compiles(String text, String sourceName) {
+        try {
+            parse(text, sourceName);
+            return true;
+        } catch (CompilationFailedException e) {
+            return false;
+        }
+    }
+
+    static String firstLine(String s) {
         if (s == null) {
             return "";
         }

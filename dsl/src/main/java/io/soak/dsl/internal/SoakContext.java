@@ -261,6 +261,7 @@ public final class SoakContext extends BlockContext {
         TimeseriesSpec ts = timeseries == null ? TimeseriesSpec.file() : timeseries.build();
         List<AlertRuleSpec> al = alerts == null ? List.copyOf(Defaults.standardAlerts().values()) : alerts.build();
         List<FaultSpec> fs = faults == null ? List.of() : faults.build(d);
+        PlanChecks.faultTargets(fs, faults, st, sk, src);
         Map<String, Object> cfg = config == null ? Map.of() : config.build();
         List<Criterion> ex = expect == null ? List.of() : expect.build(st, sk, ts.type(), d, fs,
                 m == Mode.LIVE && src.type().equals("binance-ws"));

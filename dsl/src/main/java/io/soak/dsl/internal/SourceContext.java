@@ -85,6 +85,10 @@ public final class SourceContext extends BlockContext {
             if (!STREAM.matcher(s).matches()) {
                 throw new DslError(field("streams") + ": " + Values.show(o) + " is not a stream kind such as 'aggTrade' or 'depth5@100ms'");
             }
+            if (!PlanChecks.STREAM_KIND.matcher(s).matches()) {
+                throw new DslError(field("streams") + ": " + Values.show(s) + " is not a stream kind the harvest stage reads; known: "
+                        + PlanChecks.STREAM_KINDS);
+            }
             out.add(s);
         }
         streams = List.copyOf(out);
@@ -203,6 +207,15 @@ public final class SourceContext extends BlockContext {
             LinkedHashSet<String> all = new LinkedHashSet<>(syms);
             all.addAll(aliases.keySet());
             syms = List.copyOf(all);
+        }
+        // an alias of a symbol no file holds (or the source does not produce) would serve nothing, silently
+        List<String> recorded = aliases.isEmpty() ? syms : (t.equals("capture") || servesCapture) ? fromFileNames() : syms;
+        for (Map.Entry<String, String> a : aliases.entrySet()) {
+            if (!recorded.contains(a.getValue()) || aliases.containsKey(a.getValue())) {
+                throw invalid("alias", a.getKey() + " from " + a.getValue() + ": " + a.getValue() + " is not "
+                        + ((t.equals("capture") || servesCapture) ? "in the capture files (they hold " + String.join(", ", recorded) + ")"
+                        : "a symbol the source produces (" + String.join(", ", syms.stream().filter(x -> !aliases.containsKey(x)).toList()) + ")"));
+            }
         }
         List<String> str = streams;
         if (str == null) {

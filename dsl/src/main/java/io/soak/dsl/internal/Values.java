@@ -24,7 +24,18 @@ public final class Values {
     }
 
     /** A duration from {@code 90.seconds}, or text such as {@code 90s}, {@code 60m}, {@code 2h}, {@code 500ms}, {@code PT1H}. */
+    /** The longest duration or offset a plan holds (a year and a day); longer ones overflow the engine's nanosecond clock arithmetic long before they mean anything. */
+    public static final Duration MAX_DURATION = Duration.ofDays(366);
+
     public static Duration duration(String field, Object v) {
+        Duration d = parseDuration(field, v);
+        if (d.abs().compareTo(MAX_DURATION) > 0) {
+            throw new DslError(field + " must be at most " + format(MAX_DURATION) + " (366 days), got " + show(v));
+        }
+        return d;
+    }
+
+    private static Duration parseDuration(String field, Object v) {
         if (v instanceof Duration d) {
             return d;
         }
@@ -38,8 +49,12 @@ public final class Values {
                     case "m" -> 60_000L;
                     default -> 3_600_000L;
                 };
-                return Duration.ofMillis(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unit))
-                        .setScale(0, java.math.RoundingMode.HALF_UP).longValueExact());
+                try {
+                    return Duration.ofMillis(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unit))
+                            .setScale(0, java.math.RoundingMode.HALF_UP).longValueExact());
+                } catch (ArithmeticException e) {
+                    throw new DslError(field + " must be at most " + format(MAX_DURATION) + " (366 days), got " + show(v));
+                }
             }
             if (t.startsWith("pt") || t.startsWith("p")) {
                 try {
@@ -223,8 +238,9 @@ public final class Values {
         if (v == null) {
             return "null";
         }
-        if (v instanceof CharSequence) {
-            return "'" + v + "'";
+        if (v instanceof CharSequence cs) {
+            String t = cs.toString().replace("\n", "\\n");
+            return "'" + (t.length() > 60 ? t.substring(0, 57) + "…" : t) + "'";
         }
         if (v instanceof Duration d) {
             return format(d);

@@ -53,7 +53,7 @@ class RunContractIT {
         assertThat(CounterPlans.list(m, "plan.stages")).containsExactly("harvest", "signal", "broker", "report");
         assertThat(CounterPlans.list(m, "plan.sinks")).containsExactly("jsonl", "sqlite");
         assertThat(CounterPlans.at(m, "plan.report_time_zone")).isEqualTo("Asia/Tokyo");
-        assertThat(((Map<String, Object>) CounterPlans.at(m, "plan.config")).get("health.interval_s"))
+        assertThat(((Map<String, Object>) CounterPlans.at(m, "plan.config")).get("signal.z.window"))
                 .as("config/defaults.yaml reached the run").isNotNull();
         List<Object> criteria = CounterPlans.list(m, "verdict.criteria");
         assertThat(criteria).isNotEmpty();

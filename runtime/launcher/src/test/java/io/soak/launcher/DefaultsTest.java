@@ -29,7 +29,7 @@ class DefaultsTest {
     @Test
     void projectDefaultsLoadWithEverySection() throws Exception {
         Settings s = Defaults.load(Path.of("../../config/defaults.yaml"));
-        assertThat(s.integer("health.interval_s", 0)).isEqualTo(10);
+        assertThat(s.integer("signal.z.window", 0)).isEqualTo(300);
         assertThat(s.decimal("signal.thresholds.active.buy", 0)).isEqualTo(0.5);
         assertThat(s.list("harvest.symbols", List.of())).hasSize(6);
     }
