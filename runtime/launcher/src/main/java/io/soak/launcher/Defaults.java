@@ -24,6 +24,61 @@ public final class Defaults {
 
     /** The flattened defaults of a YAML file. */
     public static Settings load(Path yaml) throws UserException {
+        return load(yaml, io.soak.dsl.ConfigCatalog.none());
+    }
+
+    /**
+     * The flattened defaults of a YAML file, every key checked against the declared keys of the installed
+     * components: a key no component reads, or a value of the wrong type, is an invalid input (exit 2) naming the
+     * file, the line and the closest declared key.
+     */
+    public static Settings load(Path yaml, io.soak.dsl.ConfigCatalog catalog) throws UserException {
+        Settings s = read(yaml);
+        if (!catalog.isEmpty()) {
+            List<String> lines = null;
+            for (Map.Entry<String, Object> e : s.values().entrySet()) {
+                var problem = catalog.problem(e.getKey(), e.getValue());
+                if (problem.isPresent()) {
+                    if (lines == null) {
+                        try {
+                            lines = Files.readAllLines(yaml);
+                        } catch (IOException x) {
+                            lines = List.of();
+                        }
+                    }
+                    int line = lineOf(lines, e.getKey());
+                    throw new UserException(2, "(" + yaml + (line > 0 ? ", line " + line : "") + ") " + problem.get());
+                }
+            }
+        }
+        return s;
+    }
+
+    /** The line of a dotted key in a YAML file: each segment found below its parent's line (0 when not found). */
+    static int lineOf(List<String> lines, String key) {
+        int from = 0;
+        int found = 0;
+        for (String seg : key.split("\\.")) {
+            java.util.regex.Pattern p = java.util.regex.Pattern.compile("(^|[\\s{,])" + java.util.regex.Pattern.quote(seg) + "\\s*:");
+            boolean hit = false;
+            for (int i = from; i < lines.size(); i++) {
+                String l = lines.get(i);
+                int hash = l.indexOf('#');
+                if (p.matcher(hash >= 0 ? l.substring(0, hash) : l).find()) {
+                    found = i + 1;
+                    from = i;
+                    hit = true;
+                    break;
+                }
+            }
+            if (!hit) {
+                return found;
+            }
+        }
+        return found;
+    }
+
+    private static Settings read(Path yaml) throws UserException {
         Object tree;
         try {
             tree = new ObjectMapper(new YAMLFactory()).readValue(Files.readAllBytes(yaml), Object.class);

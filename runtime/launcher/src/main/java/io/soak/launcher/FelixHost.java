@@ -210,9 +210,21 @@ public final class FelixHost implements AutoCloseable {
      */
     public Map<String, Set<String>> awaitFactories(Map<String, Set<String>> required, Duration timeout)
             throws InterruptedException {
+        return awaitFactories(required, timeout, false);
+    }
+
+    /**
+     * As {@link #awaitFactories(Map, Duration)}; with {@code returnWhenSettled}, returns what is missing as soon as
+     * the host has settled (every bundle started or failed, the registry quiet for {@value #SETTLE_MS} ms): then
+     * nothing installed will provide it, and waiting the timeout would only delay the answer.
+     */
+    public Map<String, Set<String>> awaitFactories(Map<String, Set<String>> required, Duration timeout,
+                                                   boolean returnWhenSettled) throws InterruptedException {
         Object monitor = new Object();
+        long[] lastChange = {System.nanoTime()};
         Consumer<Registry.Change> wake = c -> {
             synchronized (monitor) {
+                lastChange[0] = System.nanoTime();
                 monitor.notifyAll();
             }
         };
@@ -225,6 +237,13 @@ public final class FelixHost implements AutoCloseable {
                 if (missing.isEmpty() || left <= 0) {
                     return missing;
                 }
+                long quiet;
+                synchronized (monitor) {
+                    quiet = System.nanoTime() - lastChange[0];
+                }
+                if (returnWhenSettled && quiet >= TimeUnit.MILLISECONDS.toNanos(SETTLE_MS) && settled()) {
+                    return missing;
+                }
                 synchronized (monitor) {
                     // bounded wait: a change between the check and here is caught on the next round
                     TimeUnit.NANOSECONDS.timedWait(monitor, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
@@ -235,11 +254,51 @@ public final class FelixHost implements AutoCloseable {
         }
     }
 
-    /** {@link #awaitFactories}, throwing with the missing factories and the host's diagnostics on timeout. */
+    /** How long the registry must stay unchanged, all bundles started, before a missing kind is called unknown. */
+    static final long SETTLE_MS = 250;
+
+    /** True when no bundle is still starting: each is active, or its start failed (recorded), or it is a fragment. */
+    boolean settled() {
+        for (Bundle b : context().getBundles()) {
+            if (b.getBundleId() == 0 || b.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
+                continue;
+            }
+            if (b.getState() == Bundle.STARTING || b.getState() == Bundle.STOPPING) {
+                return false;
+            }
+            if (b.getState() != Bundle.ACTIVE && !startFailures.containsKey(b.getSymbolicName())) {
+                return false;
+            }
+        }
+        // every active bundle with DS components has been processed by SCR (its components are known to it)
+        Set<String> seen = new java.util.HashSet<>();
+        ComponentDiagnostics.components(context()).forEach(c -> seen.add(c.bundle()));
+        for (Bundle b : context().getBundles()) {
+            if (b.getBundleId() != 0 && b.getState() == Bundle.ACTIVE && b.getHeaders().get("Service-Component") != null
+                    && !seen.contains(b.getSymbolicName())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Checks the plan's kinds against what the installed bundles provide, as soon as the host has settled
+     * (a fraction of a second after it started; never the bundle timeout): an unknown stage, sink, exporter or
+     * source kind throws {@link UnknownKindException} listing the installed kinds of its category. Kinds that
+     * are only late (a bundle still starting) are waited for up to {@code timeout}, then reported as missing.
+     */
     public void requireFactories(Map<String, Set<String>> required, Duration timeout) throws HostException {
         Map<String, Set<String>> missing;
         try {
-            missing = awaitFactories(required, timeout);
+            missing = awaitFactories(required, timeout, true);
+            if (!missing.isEmpty() && settled()) {
+                List<String> parts = new ArrayList<>();
+                missing.forEach((cat, keys) -> parts.add("unknown " + cat + " " + (keys.size() == 1 ? "kind" : "kinds") + " "
+                        + String.join(", ", keys.stream().map(k -> "'" + k + "'").toList()) + "; installed: "
+                        + (registry.keys(cat).isEmpty() ? "none" : String.join(", ", registry.keys(cat)))));
+                throw new UnknownKindException(String.join("; ", parts));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HostException("interrupted while waiting for bundles", e);

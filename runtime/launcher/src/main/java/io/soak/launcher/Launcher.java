@@ -90,15 +90,17 @@ public final class Launcher {
     /** Prints a failure as one line (the scenario's own {@code (file, line N)} line as it is). */
     void report(Throwable ex, boolean verbose) {
         if (isScenarioError(ex)) {
-            err.println(ex.getMessage());
+            err.println(io.soak.dsl.Secrets.mask(ex.getMessage()));
         } else {
-            err.println("soak: " + oneLine(ex));
+            err.println(io.soak.dsl.Secrets.mask("soak: " + oneLine(ex)));
         }
         if (verbose) {
             for (Throwable c = ex.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-                err.println("  caused by: " + c);
+                err.println(io.soak.dsl.Secrets.mask("  caused by: " + c));
             }
-            ex.printStackTrace(err);
+            java.io.StringWriter trace = new java.io.StringWriter();
+            ex.printStackTrace(new PrintWriter(trace));
+            err.print(io.soak.dsl.Secrets.mask(trace.toString()));
         }
         err.flush();
     }
@@ -110,6 +112,9 @@ public final class Launcher {
         if (isScenarioError(ex)) {
             return INVALID;
         }
+        if (ex instanceof UnknownKindException) {
+            return INVALID;
+        }
         return RUNTIME_FAILURE;
     }
 
@@ -118,6 +123,14 @@ public final class Launcher {
     }
 
     static String oneLine(Throwable ex) {
+        // a file-system failure anywhere in the chain names its path and reason ("permission denied" alone does not)
+        for (Throwable c = ex; c != null && c != c.getCause(); c = c.getCause()) {
+            if (c instanceof java.nio.file.FileSystemException f) {
+                String m = ex.getMessage() == null ? "" : ex.getMessage().lines().findFirst().orElse("");
+                String what = FileErrors.describe(f);
+                return m.contains(what) ? m : (m.isBlank() || c == ex ? what : m + ": " + what);
+            }
+        }
         String m = ex.getMessage();
         if (m == null || m.isBlank()) {
             return ex.getClass().getSimpleName();

@@ -79,14 +79,15 @@ final class RunCommand implements Callable<Integer> {
         Launcher launcher = root.launcher;
         RunLog.verbose(root.verbose);
         String id = runId == null ? generatedRunId() : checkedRunId(runId);
-        Settings defaults = defaults(launcher);
+        io.soak.dsl.ConfigCatalog catalog = Catalogs.of(launcher.home());
+        Settings defaults = defaults(launcher, catalog);
         // The host boots while Groovy compiles the scenario: both take a second or two and neither needs the
         // other, so the time from `soak run` to the first event is the longer of the two, not their sum.
         HostBoot boot = HostBoot.begin(launcher.home());
         long loadStart = System.nanoTime();
         ScenarioPlan plan;
         try {
-            plan = plan(launcher);
+            plan = plan(launcher, catalog);
         } catch (Exception | Error e) {
             boot.discard();
             throw e;
@@ -120,7 +121,11 @@ final class RunCommand implements Callable<Integer> {
                         HostBoot boot) throws Exception {
         PrintWriter out = launcher.out();
         try (FelixHost host = boot.await()) {
-            host.requireFactories(PlanRequirements.of(plan), Duration.ofSeconds(bundleTimeoutSeconds));
+            try {
+                host.requireFactories(PlanRequirements.of(plan), Duration.ofSeconds(bundleTimeoutSeconds));
+            } catch (UnknownKindException e) {
+                throw new UserException(Launcher.INVALID, e.getMessage() + " (" + plan.scriptFile() + ")", e);
+            }
             List<RunExtension> extensions = Extensions.create(plan, defaults);
             Map<String, String> versions = new TreeMap<>(host.bundleVersions());
             versions.put("runtime", Manifests.runtimeVersion());
@@ -148,7 +153,7 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private ScenarioPlan plan(Launcher launcher) throws Exception {
+    private ScenarioPlan plan(Launcher launcher, io.soak.dsl.ConfigCatalog catalog) throws Exception {
         boolean flags = enable != null || sink != null || minutes != null;
         if (scenario != null) {
             if (flags) {
@@ -158,7 +163,7 @@ final class RunCommand implements Callable<Integer> {
             if (!Files.isRegularFile(scenario)) {
                 throw new UserException(Launcher.INVALID, "scenario not found: " + scenario);
             }
-            return ScenarioLoader.load(scenario);
+            return ScenarioLoader.load(scenario, System.getenv(), io.soak.dsl.ScenarioLimits.defaults(), catalog);
         }
         if (!flags && config == null) {
             throw new UserException(Launcher.INVALID,
@@ -178,13 +183,13 @@ final class RunCommand implements Callable<Integer> {
         return config != null ? config : launcher.home().resolve("config").resolve("defaults.yaml");
     }
 
-    private Settings defaults(Launcher launcher) throws UserException {
+    private Settings defaults(Launcher launcher, io.soak.dsl.ConfigCatalog catalog) throws UserException {
         Path file = configFile(launcher);
         if (config == null && !Files.isRegularFile(file)) {
             LOG.warn("no {}: running with built-in defaults", file);
             return Settings.empty();
         }
-        return Defaults.load(file);
+        return Defaults.load(file, catalog);
     }
 
     private static void print(PrintWriter out, RunOutcome outcome) {

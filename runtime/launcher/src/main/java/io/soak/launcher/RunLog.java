@@ -22,6 +22,7 @@ final class RunLog {
     }
 
     static void verbose(boolean on) {
+        LogMasking.verbose(on);
         if (on && LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
             ctx.getLogger("io.soak").setLevel(Level.DEBUG);
         }
@@ -35,7 +36,7 @@ final class RunLog {
         detach();
         PatternLayoutEncoder enc = new PatternLayoutEncoder();
         enc.setContext(ctx);
-        enc.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level [%thread] %logger{36} - %msg%n");
+        enc.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z',UTC} %-5level [%thread] %logger{36} - %msg%n%maskedEx");
         enc.start();
         FileAppender<ILoggingEvent> file = new FileAppender<>();
         file.setName(APPENDER);
@@ -48,6 +49,7 @@ final class RunLog {
     }
 
     static void detach() {
+        RepeatCollapser.flushCurrent();
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
             ch.qos.logback.classic.Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
             var a = root.getAppender(APPENDER);

@@ -22,13 +22,21 @@ final class ValidateCommand implements Callable<Integer> {
     @Parameters(paramLabel = "<scenario.groovy>", description = "The scenario script.")
     Path scenario;
 
+    @picocli.CommandLine.Option(names = "--config", paramLabel = "<defaults.yaml>",
+            description = "Also check this defaults file's keys against what the installed components read.")
+    Path config;
+
     @Override
     public Integer call() throws Exception {
         RunLog.verbose(root.verbose);
         if (!Files.isRegularFile(scenario)) {
             throw new UserException(Launcher.INVALID, "scenario not found: " + scenario);
         }
-        ScenarioPlan plan = ScenarioLoader.load(scenario);
+        io.soak.dsl.ConfigCatalog catalog = Catalogs.of(root.launcher.home());
+        if (config != null) {
+            Defaults.load(config, catalog);
+        }
+        ScenarioPlan plan = ScenarioLoader.load(scenario, System.getenv(), io.soak.dsl.ScenarioLimits.defaults(), catalog);
         for (String line : PlanSummary.lines(plan)) {
             root.launcher.out().println(line);
         }
