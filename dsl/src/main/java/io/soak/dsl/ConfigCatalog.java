@@ -192,7 +192,9 @@ public final class ConfigCatalog {
         List<String> same = new ArrayList<>();
         for (String name : keys.keySet()) {
             String s = name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
-            sections.add(s);
+            if (!s.equals("*")) {
+                sections.add(s);
+            }
             if (s.equals(section)) {
                 same.add(name.substring(s.length() + 1));
             }

@@ -289,10 +289,12 @@ public final class ScriptEvaluator {
             String msg = "does not compile: " + firstLine(se.getOriginalMessage());
             // Groovy's parser reports many errors at the enclosing block (the soak { line) or at the end: a bracket
             // problem is reported at its own line, otherwise the first line from which the script stops compiling
-            if (scan.problem() != null) {
+            int line = firstFailingLine(text, sourceName, scan.cuts(), se.getLine());
+            boolean noPrefixFails = line < 0;
+            line = Math.abs(line);
+            if (scan.problem() != null && (noPrefixFails || scan.problem().line() <= line)) {
                 return new ScenarioException(displayName, scan.problem().line(), "does not compile: " + scan.problem().message(), e);
             }
-            int line = firstFailingLine(text, sourceName, scan.cuts(), se.getLine());
             if (line != se.getLine()) {
                 msg = "does not compile: unexpected input at this line";
             }
@@ -326,8 +328,9 @@ public final class ScriptEvaluator {
         int from = firstBad < 0 ? (cuts.isEmpty() ? 0 : cuts.get(cuts.size() - 1).line())
                 : firstBad == 0 ? 0 : cuts.get(firstBad - 1).line();
         int to = firstBad < 0 ? Integer.MAX_VALUE : cuts.get(firstBad).line();
-        if (firstBad < 0 && reported > from) {
-            return reported;
+        if (firstBad < 0) {
+            // every cut compiles: the error is in what follows the last one (an unclosed block, say)
+            return -(reported > from ? reported : Math.max(1, reported));
         }
         // the first non-blank, non-comment line after the last good cut
         String[] lines = text.split("\n", -1);

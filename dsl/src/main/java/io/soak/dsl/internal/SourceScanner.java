@@ -80,6 +80,7 @@ final class SourceScanner {
             }
             if (c == '/' && i + 1 < n && text.charAt(i + 1) == '*') {
                 int end = text.indexOf("*/", i + 2);
+                int commentLine = line;
                 int stop = end < 0 ? n : end + 2;
                 for (int k = i; k < stop; k++) {
                     if (text.charAt(k) == '\n') {
@@ -88,7 +89,7 @@ final class SourceScanner {
                     }
                 }
                 if (end < 0) {
-                    first(new Problem(line, "a /* comment is not closed"));
+                    first(new Problem(commentLine, "a /* comment is not closed"));
                 }
                 i = stop;
                 continue;
@@ -138,8 +139,17 @@ final class SourceScanner {
                 if (top == null) {
                     first(new Problem(line, "'" + c + "' closes nothing"));
                 } else if (top.c() != want) {
-                    first(new Problem(top.line(), "'" + top.c() + "' is not closed (found '" + c + "' at line " + line + ")"));
-                    stack.pop();
+                    boolean opened = stack.stream().anyMatch(o -> o.c() == want);
+                    if (opened) {
+                        // the closer belongs further out: the innermost bracket was left open
+                        first(new Problem(top.line(), "'" + top.c() + "' is not closed (found '" + c + "' at line " + line + ")"));
+                        stack.pop();
+                    } else {
+                        // nothing of its kind is open: the closer itself is stray
+                        first(new Problem(line, "'" + c + "' closes nothing (inside '" + top.c() + "' of line " + top.line() + ")"));
+                        i++;
+                        continue;
+                    }
                 } else {
                     boolean startsLine = text.substring(lineStart, i).isBlank();
                     if (c == '}' && startsLine && indent(lineStart) < top.indent() && top.line() != line) {

@@ -99,7 +99,8 @@ final class RunCommand implements Callable<Integer> {
             Files.createDirectories(runDir.resolve("logs"));
         } catch (IOException e) {
             boot.discard();
-            throw new UserException(Launcher.RUNTIME_FAILURE, "cannot create the run directory " + runDir + ": " + e.getMessage(), e);
+            throw new UserException(Launcher.RUNTIME_FAILURE, "cannot create the run directory " + runDir + ": "
+                    + (e instanceof java.nio.file.FileSystemException f ? FileErrors.describe(f) : e.getMessage()), e);
         }
         RunLog.attach(runDir.resolve("logs").resolve("soak.log"));
         LOG.info("scenario {} loaded in {} ms ({} ms after the JVM started)", plan.name(), loadMs, loadedAt);

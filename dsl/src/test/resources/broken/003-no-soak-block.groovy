@@ -1,0 +1,3 @@
+// expect: line 0: no soak { } block
+def x = 1
+

@@ -1,0 +1,5 @@
+// expect: line 4: soak { } may appear only once
+soak {
+}
+soak {
+}

@@ -1,0 +1,6 @@
+// expect: line 4: soak { } cannot be nested
+soak {
+  source {
+    soak { }
+  }
+}

@@ -1,0 +1,5 @@
+// expect: line 4: soak.pace applies to replay only
+soak {
+  mode 'live'
+  pace '20x'
+}

@@ -1,0 +1,4 @@
+// expect: line 3: a number needs a unit
+soak {
+  duration 60
+}

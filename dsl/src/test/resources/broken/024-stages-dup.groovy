@@ -1,0 +1,4 @@
+// expect: line 3: names 'harvest' twice
+soak {
+  stages 'harvest', 'harvest'
+}

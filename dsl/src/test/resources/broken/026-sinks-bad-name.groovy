@@ -1,0 +1,4 @@
+// expect: line 3: is not a sink name
+soak {
+  sinks 'JSON L'
+}

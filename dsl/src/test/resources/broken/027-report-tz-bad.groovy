@@ -1,0 +1,4 @@
+// expect: line 3: must be an IANA zone
+soak {
+  reportTimeZone 'Mars/Olympus'
+}

@@ -1,0 +1,4 @@
+// expect: line 3: soak.duration needs a value
+soak {
+  duration
+}

@@ -1,0 +1,4 @@
+// expect: line 3: unknown setting 'replay'
+soak {
+  mode replay
+}

@@ -1,0 +1,6 @@
+// expect: line 4: is not a source type name
+soak {
+  source {
+    type 'Binance WS'
+  }
+}

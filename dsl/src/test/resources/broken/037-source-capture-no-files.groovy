@@ -1,0 +1,6 @@
+// expect: line 4: needs capture files
+soak {
+  source {
+    type 'capture'
+  }
+}

@@ -1,0 +1,6 @@
+// expect: line 4: soak.source.loop
+soak {
+  source {
+    loop 'sometimes'
+  }
+}

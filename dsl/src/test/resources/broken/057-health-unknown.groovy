@@ -1,0 +1,4 @@
+// expect: line 3: unknown setting 'intervall' in health { }
+soak {
+  health { intervall 10.seconds }
+}

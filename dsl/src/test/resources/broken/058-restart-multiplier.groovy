@@ -1,0 +1,4 @@
+// expect: line 3: multiplier
+soak {
+  restart { multiplier 0.5 }
+}

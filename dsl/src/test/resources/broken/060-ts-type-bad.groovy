@@ -1,0 +1,4 @@
+// expect: line 3: timeseries
+soak {
+  timeseries { type 'Prom etheus' }
+}

@@ -1,0 +1,4 @@
+// expect: line 3: url
+soak {
+  timeseries { type 'prometheus' }
+}

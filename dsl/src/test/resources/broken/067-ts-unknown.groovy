@@ -1,0 +1,4 @@
+// expect: line 3: unknown setting 'urll' in timeseries { }
+soak {
+  timeseries { urll 'x' }
+}

@@ -1,0 +1,6 @@
+// expect: line 4: level
+soak {
+  alerts {
+    rule('no_signals') { level 'panic' }
+  }
+}

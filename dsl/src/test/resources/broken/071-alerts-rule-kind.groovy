@@ -1,0 +1,6 @@
+// expect: line 4: kind
+soak {
+  alerts {
+    rule('mine', kind: 'explode') { }
+  }
+}

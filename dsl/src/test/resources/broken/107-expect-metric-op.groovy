@@ -1,0 +1,4 @@
+// expect: line 3: expect
+soak {
+  expect { metric 'x.y', '=~', 1 }
+}

@@ -1,0 +1,6 @@
+// expect: line 4: System.exit is not allowed
+soak {
+  source {
+    [1].each { System.exit(it) }
+  }
+}

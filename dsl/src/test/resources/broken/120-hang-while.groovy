@@ -1,0 +1,5 @@
+// expect: line 3: took longer than
+soak {
+  while (true) {
+  }
+}

@@ -1,0 +1,5 @@
+// expect: line 2: took longer than
+def spin = { while (true) { } }
+soak {
+  spin()
+}

@@ -1,0 +1,5 @@
+// expect: line 3: brackets nest deeper than 64 levels
+soak {
+  health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { health { 
+}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}
+}

@@ -1,0 +1,4 @@
+// expect: line 3: assertion failed: need data
+soak {
+  assert false : 'need data'
+}

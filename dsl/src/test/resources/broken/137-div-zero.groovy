@@ -1,0 +1,4 @@
+// expect: line 3: ArithmeticException
+soak {
+  seed 1 / 0
+}

@@ -1,0 +1,4 @@
+// expect: line 3: NumberFormatException
+soak {
+  seed Integer.parseInt('x')
+}

@@ -1,0 +1,7 @@
+// expect: line 4: does not compile
+soak {
+  duration 10.minutes
+  if (true {
+  stages 'a'
+  }
+}

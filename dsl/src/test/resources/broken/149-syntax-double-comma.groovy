@@ -1,0 +1,5 @@
+// expect: line 4: does not compile
+soak {
+  duration 10.minutes
+  stages 'a',, 'b'
+}

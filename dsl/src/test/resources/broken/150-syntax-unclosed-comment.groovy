@@ -1,0 +1,6 @@
+// expect: line 4: does not compile
+soak {
+  duration 10.minutes
+  /* forgot
+  stages 'a'
+}

@@ -1,0 +1,3 @@
+// expect: line 0: not a scenario script
+class X {
+}
