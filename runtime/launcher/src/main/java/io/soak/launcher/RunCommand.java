@@ -194,7 +194,10 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static void print(PrintWriter out, RunOutcome outcome) {
-        Path manifest = outcome.runDirectory().resolve("run_manifest.json");
+        Path file = outcome.runDirectory().resolve("run_manifest.json");
+        // never point at a manifest that is not there (a disk error stopped its writing)
+        String manifest = Files.isRegularFile(file) ? file.toString() : "none written (" + file + " is missing; see "
+                + outcome.runDirectory().resolve("logs").resolve("soak.log") + ")";
         switch (outcome.exitCode()) {
             case Launcher.PASS -> out.println("PASS run " + outcome.runId() + ": "
                     + (criteriaCount(outcome).equals("0") ? "no criteria to check" : criteriaCount(outcome) + " criteria met")
