@@ -11,6 +11,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // a thread dying of an uncaught exception is logged as one line (stack trace with --verbose), not the
+        // JVM's default multi-line dump on stderr
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> org.slf4j.LoggerFactory.getLogger(Main.class)
+                .error("thread {} died", t.getName(), e));
         String homeProp = System.getProperty("soak.home", System.getenv().getOrDefault("SOAK_HOME", "."));
         Launcher launcher = new Launcher(Path.of(homeProp).toAbsolutePath().normalize(), System.getenv(), true);
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
