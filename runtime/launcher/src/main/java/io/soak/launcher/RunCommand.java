@@ -110,11 +110,36 @@ final class RunCommand implements Callable<Integer> {
             code = execute(launcher, plan, defaults, id, guard, boot);
             return code;
         } finally {
+            removeTemporaryFiles(runDir);
             RunLog.detach();
             if (guard != null) {
                 guard.finish(code);
                 guard.close();
             }
+        }
+    }
+
+    /**
+     * Every writer of the run directory writes {@code x.tmp} then renames it to {@code x}: once the run is over, a
+     * {@code .tmp} left behind is the remains of a failed write (a full disk, a permission error). It is removed
+     * and named, so the directory holds only whole files.
+     */
+    static void removeTemporaryFiles(Path runDir) {
+        if (!Files.isDirectory(runDir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> s = Files.walk(runDir, 4)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().endsWith(".tmp") && Files.isRegularFile(p)).toList()) {
+                try {
+                    Files.deleteIfExists(p);
+                    LOG.warn("removed {}, left by a write that failed", p);
+                } catch (IOException e) {
+                    LOG.warn("cannot remove {}: {}", p, e instanceof java.nio.file.FileSystemException f
+                            ? FileErrors.describe(f) : e.getMessage());
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            LOG.warn("cannot list {} for temporary files: {}", runDir, e.getMessage());
         }
     }
 

@@ -154,4 +154,19 @@ class QuietConsoleTest {
         assertThat(Defaults.lineOf(Files.readAllLines(f), "sinks.default")).isEqualTo(6);
         assertThat(Defaults.lineOf(Files.readAllLines(f), "signal.z.window")).isEqualTo(3);
     }
+
+    @Test
+    void temporaryFilesOfFailedWritesAreRemovedAfterTheRun(@TempDir Path dir) throws IOException {
+        Path run = dir.resolve("r1");
+        Files.createDirectories(run.resolve("reports"));
+        Files.writeString(run.resolve("run_manifest.json"), "{}");
+        Files.createFile(run.resolve("run_manifest.json.tmp"));
+        Files.createFile(run.resolve("reports/summary_jsonl.json.tmp"));
+
+        RunCommand.removeTemporaryFiles(run);
+
+        assertThat(run.resolve("run_manifest.json")).exists();
+        assertThat(run.resolve("run_manifest.json.tmp")).doesNotExist();
+        assertThat(run.resolve("reports/summary_jsonl.json.tmp")).doesNotExist();
+    }
 }
