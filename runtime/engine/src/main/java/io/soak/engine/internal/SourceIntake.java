@@ -28,8 +28,8 @@ final class SourceIntake {
     private final Engine engine;
     ReplayFeed replay;
     /** Replay: the next message to deliver (null at the end). */
-    volatile RawMessage nextMessage;
-    volatile boolean feedEnded;
+    RawMessage nextMessage;
+    boolean feedEnded;
     FeedSource liveSource;
     FeedEmulator emulator;
     volatile boolean stopped;
