@@ -54,6 +54,9 @@ public final class ExportExtension implements RunExtension {
     private String lastError = "";
     private boolean finalPushed;
     private long lastExportAtMs = -1;
+    /** Engine time (ms) until which the target is unreachable ({@code timeseries-outage} fault). */
+    private long outageUntilMs = Long.MIN_VALUE;
+    private long outagePushesFailed;
 
     public ExportExtension(ScenarioPlan plan, Settings effectiveConfig, Supplier<Map<String, AlertState>> alertStates,
                            Supplier<List<AlertRule>> alertRules) {
@@ -148,6 +151,21 @@ public final class ExportExtension implements RunExtension {
         }
     }
 
+    /**
+     * {@code timeseries-outage}: the target is unreachable for the fault's duration (engine time); every push in
+     * the window fails and is counted like a real one ({@code consecutive_failures}, errors), so
+     * {@code export_failing} fires; the first push after the window succeeds again.
+     */
+    @Override
+    public String onFault(RunContext run, io.soak.api.plan.FaultSpec fault) {
+        if (!"timeseries-outage".equals(fault.kind()) || disabled() || builder == null) {
+            return null;
+        }
+        long from = run.clock().millis();
+        outageUntilMs = Math.max(outageUntilMs, from + fault.duration().toMillis());
+        return "time-series target " + target() + " unreachable for " + fault.duration() + " (pushes fail and count)";
+    }
+
     @Override
     public void afterRun(RunContext run, Map<String, Object> manifest) {
         if (exporter == null) {
@@ -172,6 +190,10 @@ public final class ExportExtension implements RunExtension {
         long t0 = System.nanoTime();
         attempts++;
         try {
+            if (now < outageUntilMs) {
+                outagePushesFailed++;
+                throw new java.io.IOException("time-series target " + target() + " unreachable (timeseries-outage fault)");
+            }
             exporter.export(snapshot);
             long ms = (System.nanoTime() - t0) / 1_000_000L;
             latency.record(ms);
@@ -261,6 +283,7 @@ public final class ExportExtension implements RunExtension {
         m.put("consecutive_failures", consecutiveFailures);
         m.put("max_consecutive_failures", maxConsecutiveFailures);
         m.put("latency_ms", latency.summary());
+        m.put("outage_pushes_failed", outagePushesFailed);
         m.put("final_push", finalPushed);
         if (lastExportAtMs >= 0) {
             m.put("last_export_at", java.time.Instant.ofEpochMilli(lastExportAtMs).toString());

@@ -60,6 +60,11 @@ public final class TimeseriesExtension implements RunExtension {
     }
 
     @Override
+    public String onFault(RunContext run, io.soak.api.plan.FaultSpec fault) {
+        return export.onFault(run, fault);
+    }
+
+    @Override
     public void onStopping(RunContext run) {
         alerts.onStopping(run);
         export.onStopping(run);

@@ -72,6 +72,9 @@ final class ManifestWriter {
         Map<String, Object> bundles = new TreeMap<>(e.options.versions());
         bundles.remove("runtime");
         versions.put("bundles", bundles);
+        if (!e.swappedVersions.isEmpty()) {
+            versions.put("swapped", new TreeMap<>(e.swappedVersions));
+        }
         m.put("versions", versions);
         m.put("status", statusTree());
         m.put("restart_backoff_pattern", List.copyOf(e.supervisor.backoffPattern));

@@ -63,7 +63,7 @@ final class Records {
             this.kind = kind;
             this.target = target;
             this.atNanos = atNanos;
-            this.params = params;
+            this.params = new java.util.TreeMap<>(params);
             this.effect = effect;
         }
 

@@ -35,6 +35,9 @@ final class SinkWriter {
     volatile boolean crashPending;
     volatile boolean failed;
     volatile String lastError = "";
+    /** Engine time until which commits are held back ({@code slow-sink} fault). */
+    private volatile long slowUntil = Long.MIN_VALUE;
+    private int maxUncommitted;
 
     // threaded
     private ArrayBlockingQueue<Row> queue;
@@ -70,6 +73,12 @@ final class SinkWriter {
             return;
         }
         uncommitted.add(row);
+        if (uncommitted.size() > maxUncommitted) {
+            maxUncommitted = uncommitted.size();
+            if (slowUntil != Long.MIN_VALUE) {
+                metrics.gauge("max_uncommitted_rows", maxUncommitted);
+            }
+        }
         if (uncommitted.size() - written >= batchRows) {
             writePending();
         }
@@ -101,11 +110,38 @@ final class SinkWriter {
         }
     }
 
-    /** Writes what is pending and commits. */
+    /** {@code slow-sink}: hold commits back until engine time {@code nanos}. */
+    void slowUntil(long nanos) {
+        slowUntil = nanos;
+        metrics.increment("slow_windows");
+        metrics.gauge("max_uncommitted_rows", maxUncommitted);
+    }
+
+    /** Inside a {@code slow-sink} window. */
+    boolean slow() {
+        return slowUntil != Long.MIN_VALUE && engine.clock.nanos() < slowUntil;
+    }
+
+    /** Writes what is pending and commits, unless a {@code slow-sink} window holds the commit back. */
     void commit() {
         if (failed || sink == null) {
             return;
         }
+        if (slow()) {
+            metrics.increment("commits_delayed");
+            return;
+        }
+        commitNow();
+    }
+
+    /** The end of a {@code slow-sink} window (simulation): commits what was held back. */
+    void commitIfDue() {
+        if (!slow() && !failed && sink != null && !uncommitted.isEmpty()) {
+            commitNow();
+        }
+    }
+
+    private void commitNow() {
         writePending();
         int attempt = 0;
         while (!failed) {
@@ -167,6 +203,7 @@ final class SinkWriter {
         if (sink == null) {
             return;
         }
+        slowUntil = Long.MIN_VALUE; // the stop ends a slow-sink window: everything is committed
         commit();
         try {
             sink.close();
@@ -206,6 +243,13 @@ final class SinkWriter {
         List<Row> drained = new ArrayList<>(batchRows);
         try {
             while (true) {
+                if (slow() && !closing) {
+                    // slow-sink: the writer takes no rows while commits are held back, so its queue fills and
+                    // the bus blocks (backpressure); the wait is the engine's own thread, bounded
+                    TimeUnit.MILLISECONDS.sleep(5);
+                    metrics.increment("slow_waits");
+                    continue;
+                }
                 Row first = queue.poll(20, TimeUnit.MILLISECONDS);
                 if (first != null) {
                     drained.add(first);

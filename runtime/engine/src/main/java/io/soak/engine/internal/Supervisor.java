@@ -184,6 +184,9 @@ final class Supervisor {
      * each with the factory it names (never by looking at the registry later: a bundle that is back before the
      * control thread gets here must still count as removed and re-added).
      */
+    /** Stage kinds whose bundle a {@code swap} fault with a jar is updating now: their removal needs no revival. */
+    final java.util.Set<String> installing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     void onRegistryChange(Registry.Change change) {
         if (!Registry.STAGE.equals(change.category()) || !engine.slotByName.containsKey(change.key())) {
             return;
@@ -232,7 +235,7 @@ final class Supervisor {
         Engine.LOG.info("stage {}: factory removed (instance {}); waiting for one to be added", s.name,
                 wasRunning ? "dropped" : "was " + before.id());
         // a factory already back (its added event follows this one) needs no revival
-        if (engine.options.revival() != null && engine.registry.stage(s.name).isEmpty()) {
+        if (engine.options.revival() != null && engine.registry.stage(s.name).isEmpty() && !installing.contains(s.name)) {
             try {
                 engine.options.revival().revive(s.name);
             } catch (RuntimeException e) {
