@@ -39,6 +39,10 @@ final class SwapFault {
         try {
             versions = engine.options.revival().install(kind, jar);
         } catch (Exception e) {
+            engine.supervisor.installing.remove(kind);
+            if (s.state == StageState.WAITING_FACTORY && engine.registry.stage(kind).isEmpty()) {
+                engine.options.revival().revive(kind); // the update failed half-way: bring the old bundle back
+            }
             throw new IllegalStateException("fault swap: installing " + jar.getFileName() + " as the bundle of stage "
                     + f.stage() + " failed: " + StageSlot.oneLine(e));
         } finally {
