@@ -102,8 +102,11 @@ public sealed interface Fault {
         }
     }
 
-    /** {@code slow-sink}: the sink's commits are held back for {@code duration}; rows wait, uncommitted. */
-    record SlowSink(String sink, Duration duration) implements Fault {
+    /**
+     * {@code slow-sink}: for {@code duration} the sink commits at most once per {@code delay} (zero: not at all
+     * until the window ends); rows wait uncommitted, and a threaded writer takes no rows while it waits.
+     */
+    record SlowSink(String sink, Duration duration, Duration delay) implements Fault {
         public <R> R accept(Handler<R> h) {
             return h.slowSink(this);
         }
@@ -156,7 +159,8 @@ public sealed interface Fault {
             case "crash" -> new Crash(target);
             case "hang" -> new Hang(target, d);
             case "swap" -> new Swap(target, s.params().get("jar") instanceof String j && !j.isBlank() ? j : null);
-            case "slow-sink" -> new SlowSink(target, d);
+            case "slow-sink" -> new SlowSink(target, d, s.params().get("delay_ms") instanceof Number n
+                    ? Duration.ofMillis(n.longValue()) : Duration.ZERO);
             case "timeseries-outage" -> new TimeseriesOutage(d);
             case "feed-drop", "feed-stall", "feed-latency", "feed-corrupt", "feed-gap" ->
                     new Feed(s.kind(), target, d, s.params());

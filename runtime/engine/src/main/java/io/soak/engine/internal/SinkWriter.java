@@ -37,6 +37,10 @@ final class SinkWriter {
     volatile String lastError = "";
     /** Engine time until which commits are held back ({@code slow-sink} fault). */
     private volatile long slowUntil = Long.MIN_VALUE;
+    /** Inside the window, the least engine time between two commits (0: none until the window ends). */
+    private volatile long slowDelay;
+    /** Engine time of the last commit. */
+    private volatile long lastCommitNanos = Long.MIN_VALUE;
     private int maxUncommitted;
 
     // threaded
@@ -111,15 +115,20 @@ final class SinkWriter {
     }
 
     /** {@code slow-sink}: hold commits back until engine time {@code nanos}. */
-    void slowUntil(long nanos) {
+    void slowUntil(long nanos, long delayNanos) {
         slowUntil = nanos;
+        slowDelay = delayNanos;
         metrics.increment("slow_windows");
         metrics.gauge("max_uncommitted_rows", maxUncommitted);
     }
 
     /** Inside a {@code slow-sink} window. */
     boolean slow() {
-        return slowUntil != Long.MIN_VALUE && engine.clock.nanos() < slowUntil;
+        if (slowUntil == Long.MIN_VALUE) {
+            return false;
+        }
+        long now = engine.clock.nanos();
+        return now < slowUntil && (slowDelay <= 0 || lastCommitNanos == Long.MIN_VALUE || now - lastCommitNanos < slowDelay);
     }
 
     /** Writes what is pending and commits, unless a {@code slow-sink} window holds the commit back. */
@@ -149,6 +158,7 @@ final class SinkWriter {
                 checkCrash();
                 sink.commit();
                 metrics.increment("commits");
+                lastCommitNanos = engine.clock.nanos();
                 metrics.add("rows_committed", uncommitted.size());
                 uncommitted.clear();
                 written = 0;

@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /**
  * Fault {@code slow-sink}: the sink's commits are held back for the fault's duration (a sink that stalls on
- * fsync). Rows keep arriving and wait uncommitted in its writer; in threaded mode the writer also stops taking
+ * fsync); with {@code delay}, at most one commit per delay inside the window. Rows keep arriving and wait uncommitted in its writer; in threaded mode the writer also stops taking
  * rows, so its queue fills and the bus blocks (backpressure). At the end of the window the writer commits
  * everything it holds. Observed in {@code sinks.<type>.{commits_delayed, max_uncommitted_rows, slow_windows}}
  * and, threaded, in the stage queues and the {@code DEGRADED} health of the stages feeding the bus.
@@ -22,9 +22,10 @@ final class SlowSinkFault {
         }
         long d = f.duration().isZero() ? Duration.ofSeconds(10).toNanos() : f.duration().toNanos();
         long until = rec.atNanos + d;
-        w.slowUntil(until);
+        w.slowUntil(until, f.delay().toNanos());
         rec.endNanos = until;
-        rec.effect = "commits of sink " + f.sink() + " held back for " + Duration.ofNanos(d);
+        rec.effect = "commits of sink " + f.sink() + " held back for " + Duration.ofNanos(d)
+                + (f.delay().isZero() ? "" : " (at most one commit per " + f.delay() + ")");
         engine.faults.record(rec);
         if (engine.sim) {
             // virtual time reaches the window's end and the writer commits what it held
