@@ -90,6 +90,7 @@ final class FaultCampaign {
         p.config.put("sinks.topics", TOPICS);
         p.config.put("sinks.simulation_commit_interval_ms", 1000);
         p.config.put("sinks.batch_rows", 500);
+        p.config.put("engine.manifest_min_interval_ms", 0); // every health tick rewrites the manifest: all are read
         p.faults.addAll(faults);
         Registry registry = TestPlans.registry();
         Map<String, MemSink> sinks = new LinkedHashMap<>();
