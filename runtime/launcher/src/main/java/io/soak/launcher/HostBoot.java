@@ -21,8 +21,14 @@ final class HostBoot {
     }
 
     static HostBoot begin(Path home) throws IOException {
+        return begin(home, null);
+    }
+
+    /** As {@link #begin(Path)}, FileInstall watching {@code hotDir} instead of the install's {@code hot/} (when not null). */
+    static HostBoot begin(Path home, Path hotDir) throws IOException {
         Path storage = Files.createTempDirectory("soak-felix-");
-        HostConfig config = HostConfig.fromHome(home, storage);
+        HostConfig fromHome = HostConfig.fromHome(home, storage);
+        HostConfig config = hotDir == null ? fromHome : fromHome.withHotDir(hotDir);
         CompletableFuture<FelixHost> f = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
