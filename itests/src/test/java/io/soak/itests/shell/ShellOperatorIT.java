@@ -88,6 +88,16 @@ class ShellOperatorIT {
                 second.type("status");
                 return second.screen().matches("(?s).*signal\\s+running\\s+healthy\\s+2\\b.*");
             });
+            // a newer build dropped into this run's own hot/ directory: FileInstall installs it beside the old
+            // one, the engine swaps onto it, the old bundle is uninstalled (one bundle per component)
+            Path hotBuild = withVersion(onlyJar("soak-signal"), dir.resolve("soak-signal-0.3.0.jar"), "0.3.0.hot");
+            Files.copy(hotBuild, runDir.resolve("hot").resolve("soak-signal-0.3.0.jar"));
+            try (ControlClient c = ControlClient.attach(runDir.toString(), runs, null)) {
+                await().atMost(Duration.ofSeconds(60)).until(() ->
+                        "0.3.0.hot".equals(((Map<?, ?>) c.status().get("bundles")).get(SIGNAL)));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(runDir.resolve("logs/soak.log"))
+                    .contains("bundle " + SIGNAL + " 0.2.0.shellit uninstalled: replaced by 0.3.0.hot"));
             second.type("stop");
             await().atMost(Duration.ofSeconds(30)).until(() -> second.screen().contains("graceful stop requested"));
             first.type("wait");
@@ -104,7 +114,8 @@ class ShellOperatorIT {
 
             Map<?, ?> m = json.readValue(runDir.resolve("run_manifest.json").toFile(), Map.class);
             List<?> actions = (List<?>) m.get("operator_actions");
-            assertThat(actions).extracting(a -> ((Map<?, ?>) a).get("action")).containsSubsequence("fault kill", "swap", "stop");
+            assertThat(actions.stream().map(a -> String.valueOf(((Map<?, ?>) a).get("action"))).toList())
+                    .containsSubsequence("fault kill", "swap", "stop");
             assertThat(actions).allSatisfy(a -> assertThat(((Map<?, ?>) a).get("source")).isEqualTo("operator"));
             List<?> faults = (List<?>) m.get("faults");
             assertThat(faults).anySatisfy(f -> {
@@ -112,9 +123,14 @@ class ShellOperatorIT {
                 assertThat(((Map<?, ?>) ((Map<?, ?>) f).get("params")).get("source")).isEqualTo("operator");
             });
             Map<?, ?> versions = (Map<?, ?>) m.get("versions");
-            assertThat(((Map<?, ?>) versions.get("bundles")).get(SIGNAL)).isEqualTo("0.2.0.shellit");
+            assertThat(((Map<?, ?>) versions.get("bundles")).get(SIGNAL)).isEqualTo("0.3.0.hot");
             assertThat(((Map<?, ?>) versions.get("bundles_at_start")).get(SIGNAL)).isEqualTo("0.1.0.SNAPSHOT");
-            assertThat((List<?>) versions.get("updates")).anySatisfy(u -> assertThat(((Map<?, ?>) u).get("to")).isEqualTo("0.2.0.shellit"));
+            assertThat((List<?>) versions.get("updates")).anySatisfy(u -> assertThat(((Map<?, ?>) u).get("to")).isEqualTo("0.2.0.shellit"))
+                    .anySatisfy(u -> assertThat(String.valueOf(((Map<?, ?>) u).get("how"))).contains("new version installed from")
+                            .contains("/hot/"));
+            assertThat(Files.readString(runDir.resolve("logs/soak.log")))
+                    .contains("bundle " + SIGNAL + " updated 0.1.0.SNAPSHOT -> 0.2.0.shellit")
+                    .contains("bundle " + SIGNAL + " updated 0.2.0.shellit -> 0.3.0.hot");
             Map<?, ?> signal = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) m.get("status")).get("processes")).get("signal");
             assertThat(((Number) signal.get("restart_count")).intValue()).isGreaterThanOrEqualTo(2);
             assertThat(((Number) ((Map<?, ?>) m.get("control")).get("requests_refused")).intValue()).isGreaterThanOrEqualTo(2);

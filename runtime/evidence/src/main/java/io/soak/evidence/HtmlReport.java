@@ -596,7 +596,7 @@ public final class HtmlReport {
             .pass{background:#2e7d32;color:#fff;padding:1px 8px;border-radius:4px}.fail{background:#c62828;color:#fff;padding:1px 8px;border-radius:4px}
             table{border-collapse:collapse;margin:6px 0;width:100%}th,td{border:1px solid #e0e0e0;padding:3px 7px;text-align:left;vertical-align:top}
             th{background:#fafafa;font-weight:600}table.kv th{width:170px}
-            tr.ok td:first-child{color:#2e7d32;font-weight:600}tr.bad td{background:#ffebee}tr.bad td:first-child{color:#c62828;font-weight:700}
+            td:first-child,th:first-child{white-space:nowrap}tr.ok td:first-child{color:#2e7d32;font-weight:600}tr.bad td{background:#ffebee}tr.bad td:first-child{color:#c62828;font-weight:700}
             .c{margin:8px 0 14px}svg.chart{width:100%;height:auto;background:#fff}
             svg text{font:11px system-ui,sans-serif;fill:#555}svg text.t{font-size:13px;font-weight:600;fill:#222}
             svg text.yl{text-anchor:end}svg text.xl{text-anchor:middle}svg text.ml{font-size:10px}

@@ -111,7 +111,7 @@ final class Svg {
                         double minutes) {
         int laneH = 22;
         int top = 28;
-        int h = top + lanes.size() * laneH + 30;
+        int h = top + lanes.size() * laneH + 34;
         double pw = W - LEFT - 60 - RIGHT;
         int left = LEFT + 60;
         StringBuilder sb = new StringBuilder();
@@ -138,11 +138,14 @@ final class Svg {
             sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" class=\"xl\">%s</text>", px, yEnd + 14, num(x)));
         }
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"xl\">minute</text>", W - RIGHT - 10, h - 2));
+        int k = 0;
         for (Marker m : markers) {
             double px = left + m.x() * pw;
             sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\" class=\"marker\"><title>%s</title></line>",
                     px, px, top - 4, yEnd, m.color(), esc(m.label())));
-            sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"ml\" fill=\"%s\">%s</text>", px + 3, top - 2, m.color(), esc(short16(m.label()))));
+            // labels alternate above the lanes and below the axis, so two markers at one time stay readable
+            double ly = k++ % 2 == 0 ? top - 2 : yEnd + 26;
+            sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" class=\"ml\" fill=\"%s\">%s</text>", px + 3, ly, m.color(), esc(short16(m.label()))));
         }
         sb.append("</svg>");
         return sb.toString();

@@ -281,7 +281,7 @@ public final class Shell implements AutoCloseable {
                 "Hot swap: updates the bundle providing <stage> from the jar; the stage keeps its state.", this::swap));
         add(Verb.of("stop", "[reason]", "Graceful stop of the attached run.", this::stop));
         add(Verb.of("wait", "[seconds]", "Waits for the runs this shell started to end (default: no limit).", this::waitRuns));
-        add(Verb.of("exit", "", "Leaves the shell (runs started here are stopped gracefully first).", a -> {
+        add(Verb.of("exit", "", "Leaves the shell (after the runs started here have ended: stop them first).", a -> {
             exit = true;
             return 0;
         }));

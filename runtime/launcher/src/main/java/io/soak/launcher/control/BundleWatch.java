@@ -42,6 +42,12 @@ public final class BundleWatch implements SynchronousBundleListener, AutoCloseab
     public static BundleWatch watch(BundleContext context, Consumer<Update> listener) {
         BundleWatch w = new BundleWatch(context, listener);
         context.addBundleListener(w);
+        // a new version FileInstall started before the watch began
+        for (Bundle b : context.getBundles()) {
+            if (b.getState() == Bundle.ACTIVE && b.getSymbolicName() != null) {
+                w.replaceOlder(b);
+            }
+        }
         return w;
     }
 

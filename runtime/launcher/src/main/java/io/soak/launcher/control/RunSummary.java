@@ -94,7 +94,7 @@ public final class RunSummary {
         }
         if ("compared".equals(get(m, "parity.status"))) {
             f.add(kv("parity", Boolean.TRUE.equals(get(m, "parity.exact_match"))
-                    ? "exact match (" + value(get(m, "parity.rows")) + " rows)"
+                    ? "exact match (" + rows(get(m, "parity.rows")) + ")"
                     : value(get(m, "parity.differences")) + " difference(s), total diff " + value(get(m, "parity.total_diff_pct")) + " %"));
         }
         f.add(kv("resources", String.format(Locale.ROOT, "peak RSS %s MB, open files max %s, threads max %s",
@@ -114,6 +114,14 @@ public final class RunSummary {
         sb.append('\n');
         sb.append("  evidence: ").append(runDir).append("/  report.html  run_manifest.json  reports/*.md\n");
         return sb.toString();
+    }
+
+    private static String rows(Object perSink) {
+        if (perSink instanceof Map<?, ?> r) {
+            return String.join(", ", r.entrySet().stream().map(e -> e.getKey() + " " + String.format(Locale.ROOT, "%,d",
+                    (long) num(e.getValue())) + " rows").toList());
+        }
+        return value(perSink) + " rows";
     }
 
     private static String[] kv(String k, String v) {
