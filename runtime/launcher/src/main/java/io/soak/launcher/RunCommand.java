@@ -79,7 +79,7 @@ final class RunCommand implements Callable<Integer> {
     String progress;
 
     @Option(names = "--hot-dir", paramLabel = "<dir>",
-            description = "Directory watched for new bundle builds during this run (default <run_dir>/hot).")
+            description = "Directory watched for new bundle builds during this run (default <runs-dir>/.hot/<run_id>).")
     Path hotDir;
 
     @Option(names = "--control", paramLabel = "tcp|none", defaultValue = "tcp",
@@ -95,7 +95,9 @@ final class RunCommand implements Callable<Integer> {
         Settings defaults = defaults(launcher);
         // The host boots while Groovy compiles the scenario: both take a second or two and neither needs the
         // other, so the time from `soak run` to the first event is the longer of the two, not their sum.
-        HostBoot boot = HostBoot.begin(launcher.home(), hotDir != null ? hotDir : runsDir.resolve(id).resolve("hot"));
+        // this run's own hot/ (beside, not inside, the run directory, which the engine claims as new)
+        Path hot = hotDir != null ? hotDir : runsDir.resolve(".hot").resolve(id);
+        HostBoot boot = HostBoot.begin(launcher.home(), hot);
         long loadStart = System.nanoTime();
         ScenarioPlan plan;
         try {
@@ -137,7 +139,8 @@ final class RunCommand implements Callable<Integer> {
             List<RunExtension> extensions = Extensions.create(plan, defaults);
             Map<String, String> versions = new TreeMap<>(host.bundleVersions());
             versions.put("runtime", Manifests.runtimeVersion());
-            RunConsoleWiring wiring = RunConsoleWiring.before(host, extensions, plan);
+            RunConsoleWiring wiring = RunConsoleWiring.before(host, extensions, plan,
+                    hotDir != null ? hotDir : runsDir.resolve(".hot").resolve(id));
             SoakRun run = new SoakRun(plan, host.registry(), wiring.extensions(),
                     new EngineOptions(runsDir, defaults, versions, id, host.revival()));
             if (guard != null) {

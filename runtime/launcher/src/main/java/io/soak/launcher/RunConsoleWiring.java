@@ -42,8 +42,10 @@ final class RunConsoleWiring {
         }
     }
 
-    static RunConsoleWiring before(FelixHost host, List<RunExtension> extensions, ScenarioPlan plan) {
+    static RunConsoleWiring before(FelixHost host, List<RunExtension> extensions, ScenarioPlan plan, java.nio.file.Path hot) {
         RunConsole console = new RunConsole(extensions, host::bundleVersions, Manifests.runtimeVersion());
+        console.hotDir(hot.toAbsolutePath().toString());
+        LOG.info("new bundle builds dropped into {} update this run's bundles", hot);
         List<RunExtension> all = new ArrayList<>(extensions);
         all.add(console);
         return new RunConsoleWiring(console, all);

@@ -88,6 +88,7 @@ public final class RunConsole implements RunExtension {
     private volatile Supplier<Map<String, Object>> control = () -> Map.of("transport", "none");
     private volatile Figures figures = Figures.empty();
     private volatile RunContext context;
+    private volatile String hotDir;
     private volatile boolean ended;
     private BufferedWriter timeline;
     private ObjectMapper json;
@@ -120,6 +121,11 @@ public final class RunConsole implements RunExtension {
     /** Where the control channel listens (the manifest's {@code control} section). */
     public void control(Supplier<Map<String, Object>> section) {
         this.control = section;
+    }
+
+    /** The directory FileInstall watches for this run (recorded in {@code versions.hot_dir}). */
+    public void hotDir(String dir) {
+        this.hotDir = dir;
     }
 
     public void addMinuteListener(MinuteListener l) {
@@ -298,6 +304,7 @@ public final class RunConsole implements RunExtension {
         v.put("bundles_at_start", versionsAtStart);
         v.put("changed", changed);
         v.put("updates", List.copyOf(bundleUpdates));
+        v.put("hot_dir", hotDir);
         m.put("versions", v);
         return m;
     }
