@@ -49,7 +49,7 @@ final class Table {
     static void line(StringBuilder sb, List<String> cells, int[] w) {
         for (int i = 0; i < w.length; i++) {
             String c = i < cells.size() ? cells.get(i) : "";
-            boolean num = !c.isEmpty() && (Character.isDigit(c.charAt(0)) || c.charAt(0) == '-') && c.chars().allMatch(
+            boolean num = c.chars().anyMatch(Character::isDigit) && (Character.isDigit(c.charAt(0)) || c.charAt(0) == '-') && c.chars().allMatch(
                     ch -> Character.isDigit(ch) || ch == '.' || ch == '-' || ch == ',' || ch == '%');
             String pad = " ".repeat(Math.max(0, w[i] - c.length()));
             sb.append(num ? pad + c : c + pad);
