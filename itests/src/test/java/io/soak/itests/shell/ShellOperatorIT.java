@@ -128,7 +128,7 @@ class ShellOperatorIT {
             assertThat(((Map<?, ?>) versions.get("bundles_at_start")).get(SIGNAL)).isEqualTo("0.1.0.SNAPSHOT");
             assertThat((List<?>) versions.get("updates")).anySatisfy(u -> assertThat(((Map<?, ?>) u).get("to")).isEqualTo("0.2.0.shellit"))
                     .anySatisfy(u -> assertThat(String.valueOf(((Map<?, ?>) u).get("how"))).contains("new version installed from")
-                            .contains("/hot/"));
+                            .contains(".hot/shell-it/"));
             assertThat(Files.readString(runDir.resolve("logs/soak.log")))
                     .contains("bundle " + SIGNAL + " updated 0.1.0.SNAPSHOT -> 0.2.0.shellit")
                     .contains("bundle " + SIGNAL + " updated 0.2.0.shellit -> 0.3.0.hot");
