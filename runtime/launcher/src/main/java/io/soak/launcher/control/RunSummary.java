@@ -78,7 +78,7 @@ public final class RunSummary {
             });
         }
         f.add(kv("restarts", restarts.length() == 0 ? "none" : restarts.toString()));
-        f.add(kv("health", String.format(Locale.ROOT, "%.1f%% of %d checks green",
+        if (get(m, "health") != null) f.add(kv("health", String.format(Locale.ROOT, "%.1f%% of %d checks green",
                 100 * num(get(m, "health.green_ratio")), (long) num(get(m, "health.ticks")) == 0
                         ? (long) num(get(m, "health.green_ticks")) : (long) num(get(m, "health.ticks")))));
         if (get(m, "alerts.totals") != null) {
@@ -117,7 +117,9 @@ public final class RunSummary {
     }
 
     private static String rows(Object perSink) {
-        if (perSink instanceof Map<?, ?> r) {
+        if (perSink instanceof Map<?, ?> unsorted) {
+            Map<String, Object> r = new java.util.TreeMap<>();
+            unsorted.forEach((k, v) -> r.put(String.valueOf(k), v));
             return String.join(", ", r.entrySet().stream().map(e -> e.getKey() + " " + String.format(Locale.ROOT, "%,d",
                     (long) num(e.getValue())) + " rows").toList());
         }
