@@ -40,6 +40,7 @@ final class HeadlessChromium implements AutoCloseable {
 
     private final Process process;
     private final WebSocket ws;
+    private Path profile;
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<Map<String, Object>>> pending = new ConcurrentHashMap<>();
@@ -61,7 +62,15 @@ final class HeadlessChromium implements AutoCloseable {
         return null;
     }
 
-    static HeadlessChromium start(Path profile) throws Exception {
+    /** Starts chromium with a fresh profile in a temp directory of its own (removed on close). */
+    static HeadlessChromium start() throws Exception {
+        Path profile = Files.createTempDirectory("soak-chromium-");
+        HeadlessChromium c = start(profile);
+        c.profile = profile;
+        return c;
+    }
+
+    private static HeadlessChromium start(Path profile) throws Exception {
         String bin = binary();
         if (bin == null) {
             throw new IllegalStateException("no chromium installed (scripts/test.sh installs Debian's 'chromium')");
@@ -217,14 +226,31 @@ final class HeadlessChromium implements AutoCloseable {
         } catch (RuntimeException e) {
             // closing anyway
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+        // chromium's helpers (renderer, zygote, crashpad) go with it, or they keep writing into the profile
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+        all.forEach(ProcessHandle::destroy);
+        for (ProcessHandle h : all) {
+            try {
+                h.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                h.destroyForcibly();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
+        }
+        deleteQuietly(profile);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // a helper still writing: the temp directory is left
+                }
+            });
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // left behind in the temp directory
         }
     }
 }

@@ -89,7 +89,7 @@ class ReportInBrowserIT {
                 runDir.toString())).isZero();
         assertThat(Files.readString(runDir.resolve("report.html"))).contains("data-chart=\"decisions\" data-points=\"" + closed + "\"");
 
-        try (HeadlessChromium chrome = HeadlessChromium.start(dir.resolve("profile"))) {
+        try (HeadlessChromium chrome = HeadlessChromium.start()) {
             HeadlessChromium.PageLog log = chrome.open(runDir.resolve("report.html"), Duration.ofSeconds(60));
             assertThat(log.consoleErrors()).as("console errors").isEmpty();
             assertThat(log.requests()).as("network requests").isEmpty();
@@ -125,7 +125,7 @@ class ReportInBrowserIT {
         Path page = dir.resolve("bad.html");
         Files.writeString(page, "<!DOCTYPE html><html><head><title>bad</title></head><body>"
                 + "<img src=\"http://127.0.0.1:9/none.png\"><script>console.error('boom'); undefinedFunction();</script></body></html>");
-        try (HeadlessChromium chrome = HeadlessChromium.start(dir.resolve("profile2"))) {
+        try (HeadlessChromium chrome = HeadlessChromium.start()) {
             HeadlessChromium.PageLog log = chrome.open(page, Duration.ofSeconds(60));
             assertThat(log.requests()).contains("http://127.0.0.1:9/none.png");
             assertThat(log.consoleErrors()).anySatisfy(e -> assertThat(e).contains("boom"))
