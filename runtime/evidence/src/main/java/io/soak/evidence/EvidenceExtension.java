@@ -58,6 +58,7 @@ public final class EvidenceExtension implements RunExtension {
     @Override
     public void afterVerdict(RunContext run, Map<String, Object> manifest) throws Exception {
         Reports.writeAll(run.runDirectory().resolve("reports"), manifest, zone(plan), run.json());
+        HtmlReport.write(run.runDirectory(), manifest, run.json());
     }
 
     @Override

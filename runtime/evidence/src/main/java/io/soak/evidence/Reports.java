@@ -63,6 +63,9 @@ final class Reports {
     static String faults(Map<String, Object> m, ZoneId zone, ObjectMapper json) {
         Markdown md = open("Fault-injection report", m, zone, json);
         md.h2("Faults injected").records(Tree.get(m, "faults"), "no fault was injected in this run");
+        md.h2("Operator actions (soak shell)").records(Tree.get(m, "operator_actions"),
+                "no operator action in this run");
+        md.h2("Bundle updates (hot deploy, swap)").records(Tree.get(m, "versions.updates"), "no bundle was updated during the run");
         md.h2("Restarts per process").records(processes(m), "no process status in the manifest");
         md.p("Backoff pattern actually applied (ms, in order): " + md.cell(Tree.list(m, "restart_backoff_pattern")));
         Tree.map(m, "status.processes").forEach((stage, v) -> {

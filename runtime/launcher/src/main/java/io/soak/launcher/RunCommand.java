@@ -74,15 +74,30 @@ final class RunCommand implements Callable<Integer> {
             description = "How long to wait for the bundles the plan needs (default 30).")
     long bundleTimeoutSeconds;
 
+    @Option(names = "--progress", paramLabel = "auto|line|log|none", defaultValue = "auto",
+            description = "Progress: a live line on a terminal, a log line per minute otherwise (default auto).")
+    String progress;
+
+    @Option(names = "--hot-dir", paramLabel = "<dir>",
+            description = "Directory watched for new bundle builds during this run (default <runs-dir>/.hot/<run_id>).")
+    Path hotDir;
+
+    @Option(names = "--control", paramLabel = "tcp|none", defaultValue = "tcp",
+            description = "Operator control channel on 127.0.0.1 for 'soak shell --attach' (default tcp).")
+    String controlMode;
+
     @Override
     public Integer call() throws Exception {
         Launcher launcher = root.launcher;
+        RunConsoleWiring.check(progress, controlMode);
         RunLog.verbose(root.verbose);
         String id = runId == null ? generatedRunId() : checkedRunId(runId);
         Settings defaults = defaults(launcher);
         // The host boots while Groovy compiles the scenario: both take a second or two and neither needs the
         // other, so the time from `soak run` to the first event is the longer of the two, not their sum.
-        HostBoot boot = HostBoot.begin(launcher.home());
+        // this run's own hot/ (beside, not inside, the run directory, which the engine claims as new)
+        Path hot = hotDir != null ? hotDir : runsDir.resolve(".hot").resolve(id);
+        HostBoot boot = HostBoot.begin(launcher.home(), hot);
         long loadStart = System.nanoTime();
         ScenarioPlan plan;
         try {
@@ -124,7 +139,9 @@ final class RunCommand implements Callable<Integer> {
             List<RunExtension> extensions = Extensions.create(plan, defaults);
             Map<String, String> versions = new TreeMap<>(host.bundleVersions());
             versions.put("runtime", Manifests.runtimeVersion());
-            SoakRun run = new SoakRun(plan, host.registry(), extensions,
+            RunConsoleWiring wiring = RunConsoleWiring.before(host, extensions, plan,
+                    hotDir != null ? hotDir : runsDir.resolve(".hot").resolve(id));
+            SoakRun run = new SoakRun(plan, host.registry(), wiring.extensions(),
                     new EngineOptions(runsDir, defaults, versions, id, host.revival()));
             if (guard != null) {
                 guard.attach(run);
@@ -135,10 +152,13 @@ final class RunCommand implements Callable<Integer> {
             out.flush();
             FirstEventProbe probe = FirstEventProbe.watch(run);
             RunOutcome outcome;
-            try {
+            try (RunConsoleWiring.Live live = wiring.start(run, host, plan, launcher, progress, controlMode)) {
                 outcome = run.run();
             } finally {
                 probe.close();
+            }
+            if (outcome.manifest() != null && !outcome.manifest().isEmpty()) {
+                out.print(io.soak.launcher.control.RunSummary.text(outcome.manifest(), outcome.runDirectory()));
             }
             probe.firstEventMillis().ifPresent(ms -> LOG.info(
                     "first event handled {} ms after the JVM started ({} ms after the run started)", ms,
