@@ -235,7 +235,7 @@ final class FaultCampaign {
                         problems.add(stage + ": restart " + k + " (" + cause + ") waited " + backoff + " ms, policy says " + want);
                     }
                 }
-                if (r.get("recovered_at") == null && !Boolean.TRUE.equals(r.get("gave_up"))) {
+                if (r.get("recovered_at") == null && !Boolean.TRUE.equals(r.get("gave_up")) && r.get("superseded_by") == null) {
                     problems.add(stage + ": restart " + r.get("n") + " (" + cause + ") never recovered");
                 }
             }

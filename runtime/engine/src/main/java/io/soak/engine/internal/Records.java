@@ -21,6 +21,8 @@ final class Records {
         final long atNanos;
         final boolean gaveUp;
         volatile long recoveredNanos = -1;
+        /** The restart that replaced this one before it recovered (the new instance died first), or 0. */
+        volatile int supersededBy;
         Fault fault;
 
         Restart(int n, String cause, long backoffMs, long atNanos, boolean gaveUp) {
@@ -45,6 +47,9 @@ final class Records {
             m.put("recovery_ms", recoveredNanos < 0 ? null : recoveryMs());
             if (gaveUp) {
                 m.put("gave_up", true);
+            }
+            if (supersededBy > 0 && recoveredNanos < 0) {
+                m.put("superseded_by", supersededBy);
             }
             return m;
         }
