@@ -35,6 +35,12 @@ public final class EvidenceExtension implements RunExtension {
         return "evidence";
     }
 
+    /** After the other extensions: the summaries copy their sections (time-series export, alerts) as final. */
+    @Override
+    public int afterRunOrder() {
+        return 1;
+    }
+
     @Override
     public void afterRun(RunContext run, Map<String, Object> manifest) throws Exception {
         List<String> planned = Tree.sinks(plan.sinks());

@@ -113,7 +113,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         Settings defaults = defaults(launcher);
-        String stamp = RunCommand.generatedRunId();
+        String stamp = io.soak.api.run.RunId.generate("bench-" + plan.name()).value();
         PrintWriter out = launcher.out();
         Path storage = Files.createTempDirectory("soak-felix-");
         try (FelixHost host = FelixHost.start(HostConfig.fromHome(launcher.home(), storage))) {

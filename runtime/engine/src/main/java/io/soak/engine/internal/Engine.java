@@ -80,6 +80,9 @@ public final class Engine {
     private final EngineOptions options;
     private final String runId;
     private final Path runDir;
+    private final io.soak.api.run.RunDirectory runDirectory;
+    private final io.soak.engine.RunDirectoryClaim claim;
+    private final Baseline baseline;
     private final Settings merged;
     private final boolean sim;
     private final RestartPolicy policy;
@@ -141,20 +144,21 @@ public final class Engine {
         this.registry = registry;
         this.extensions = List.copyOf(extensions);
         this.options = options;
-        this.runId = options.runId() != null ? options.runId() : generateRunId(plan);
-        this.runDir = options.runsRoot().resolve(runId);
+        this.runId = (options.runId() != null ? io.soak.api.run.RunId.of(options.runId())
+                : io.soak.api.run.RunId.generate(plan.name())).value();
+        this.runDirectory = io.soak.api.run.RunDirectory.of(options.runsRoot(), io.soak.api.run.RunId.of(runId));
+        this.runDir = runDirectory.root();
+        this.baseline = new Baseline(plan);
+        try {
+            this.claim = io.soak.engine.RunDirectoryClaim.claim(runDirectory, options.replace());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create the run directory " + runDir + ": " + e.getMessage(), e);
+        }
         Map<String, Object> m = new TreeMap<>(options.defaults().values());
         m.putAll(plan.config());
         this.merged = new Settings(m);
         this.sim = plan.simulated();
         this.policy = plan.restartPolicy() == null ? RestartPolicy.defaults() : plan.restartPolicy();
-    }
-
-    private static String generateRunId(ScenarioPlan plan) {
-        String ts = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-                .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
-        String name = plan.name() == null ? "run" : plan.name().replaceAll("[^A-Za-z0-9_-]+", "-");
-        return name + "-" + ts + "-" + HexFormat.of().toHexDigits((int) (System.nanoTime() ^ plan.seed())).substring(0, 4);
     }
 
     // =========================================================================================== accessors
@@ -221,10 +225,10 @@ public final class Engine {
         Map<String, Object> tree = Map.of();
         try {
             if (runtimeFailure == null) {
-                Map<String, Object> soFar = manifestTree();
-                for (RunExtension x : extensions) {
+                // each extension sees the sections of those before it (the summaries copy the final export figures)
+                for (RunExtension x : extensions.stream().sorted(java.util.Comparator.comparingInt(RunExtension::afterRunOrder)).toList()) {
                     try {
-                        x.afterRun(runContext, java.util.Collections.unmodifiableMap(soFar));
+                        x.afterRun(runContext, java.util.Collections.unmodifiableMap(manifestTree()));
                     } catch (Exception e) {
                         extensionErrors.put(x.name(), "afterRun: " + StageSlot.oneLine(e));
                         LOG.error("extension {} failed after the run: {}", x.name(), StageSlot.oneLine(e), e);
@@ -232,12 +236,14 @@ public final class Engine {
                     }
                 }
             }
+            baseline.recordEvidence(EvidenceConsistency.check(runDirectory, manifestTree()));
             tree = manifestTree();
-            Verdict.Result v = Verdict.evaluate(plan.expectations(), tree);
+            Verdict.Result v = Baseline.evaluate(plan.expectations(), tree);
             verdictSection = v.section();
             failures.addAll(v.failures());
             if (runtimeFailure != null) {
                 verdictSection.put("passed", false);
+                verdictSection.put("status", "ERROR");
                 verdictSection.put("runtime_failure", StageSlot.oneLine(runtimeFailure));
             }
             tree = manifestTree();
@@ -265,6 +271,7 @@ public final class Engine {
             exit = failures.isEmpty() ? 0 : 1;
         }
         phase = Phase.DONE;
+        claim.close();
         return new RunOutcome(runId, runDir, exit, failures, tree);
     }
 
@@ -1395,6 +1402,7 @@ public final class Engine {
             history.pollFirst();
         }
         resources.sample();
+        baseline.sampleBooks(now - startNanos, metrics("harvest").factValue("books"));
         RunStatus st = status();
         for (RunExtension x : extensions) {
             try {
@@ -1744,6 +1752,7 @@ public final class Engine {
                 extensionErrors.put(x.name(), "manifestSections: " + StageSlot.oneLine(e));
             }
         }
+        m.put(Baseline.SECTION, baseline.section(m, endedNanos >= 0));
         if (verdictSection != null) {
             m.put("verdict", verdictSection);
         }
