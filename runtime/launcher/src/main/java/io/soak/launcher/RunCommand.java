@@ -194,16 +194,17 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static void print(PrintWriter out, RunOutcome outcome) {
-        Path manifest = outcome.runDirectory().resolve("run_manifest.json");
+        Path manifest = outcome.runDirectory().resolve(RunDirectory.MANIFEST);
+        int[] c = counts(outcome);
         switch (outcome.exitCode()) {
             case Launcher.PASS -> out.println("PASS run " + outcome.runId() + ": "
-                    + (criteriaCount(outcome).equals("0") ? "no criteria to check" : criteriaCount(outcome) + " criteria met")
-                    + "; manifest " + manifest);
+                    + (c[0] == 0 ? "no scenario criteria to check" : c[0] + " criteria met") + ", " + c[2]
+                    + " baseline criteria met" + (c[4] > 0 ? " (" + c[4] + " waived)" : "") + "; manifest " + manifest);
             case Launcher.CRITERION_FAILED -> {
                 boolean incomplete = "INCOMPLETE".equals(verdictStatus(outcome));
                 out.println((incomplete ? "INCOMPLETE" : "FAIL") + " run " + outcome.runId() + ": "
-                        + (incomplete ? "stopped before its planned duration; " : "") + outcome.failures().size() + " of "
-                        + criteriaCount(outcome) + " criteria failed; manifest " + manifest);
+                        + (incomplete ? "stopped before its planned duration; " : "") + c[1] + " of " + c[0]
+                        + " criteria failed, " + c[3] + " of " + c[2] + " baseline criteria failed; manifest " + manifest);
                 outcome.failures().forEach(f -> out.println("  - " + f));
             }
             default -> {
@@ -219,12 +220,28 @@ final class RunCommand implements Callable<Integer> {
         return verdict instanceof Map<?, ?> v ? String.valueOf(v.get("status")) : "";
     }
 
-    private static String criteriaCount(RunOutcome outcome) {
+    /** Scenario criteria, of them failed, baseline criteria, of them failed (not waived), waived. */
+    private static int[] counts(RunOutcome outcome) {
+        int[] c = new int[5];
         Object verdict = outcome.manifest() == null ? null : outcome.manifest().get("verdict");
         if (verdict instanceof Map<?, ?> v && v.get("criteria") instanceof List<?> l) {
-            return String.valueOf(l.size());
+            for (Object o : l) {
+                if (!(o instanceof Map<?, ?> m)) {
+                    continue;
+                }
+                boolean base = Boolean.TRUE.equals(m.get("baseline"));
+                boolean failed = !Boolean.TRUE.equals(m.get("passed"));
+                if (m.get("waived") != null) {
+                    c[4]++;
+                    failed = false;
+                }
+                c[base ? 2 : 0]++;
+                if (failed) {
+                    c[base ? 3 : 1]++;
+                }
+            }
         }
-        return "all";
+        return c;
     }
 
     static long sinceJvmStart() {

@@ -20,6 +20,8 @@ public record RunDirectory(Path root) {
     public static final String LOCK = ".soak.lock";
     /** The JSONL sink's folder. */
     public static final String SIGNALS = "signals";
+    /** In {@link #SIGNALS}: per topic, the highest seq the JSONL sink made durable (its watermark). */
+    public static final String JSONL_WATERMARK = "_committed.json";
     /** The SQLite sink's database. */
     public static final String SQLITE = "signals.db";
     /** Reports written after the verdict. */
@@ -60,6 +62,10 @@ public record RunDirectory(Path root) {
 
     public Path signals() {
         return root.resolve(SIGNALS);
+    }
+
+    public Path jsonlWatermark() {
+        return signals().resolve(JSONL_WATERMARK);
     }
 
     public Path sqlite() {

@@ -146,7 +146,7 @@ public final class Baseline {
             for (String sym : symbols) {
                 for (String st : plan.source().streams()) {
                     String key = sym + "@" + st;
-                    subs.put(key, (long) number(perStream.get(key)));
+                    subs.put(key, (long) number(perStream.get(key.toLowerCase(Locale.ROOT))));
                 }
             }
             s.put("substreams", subs);
