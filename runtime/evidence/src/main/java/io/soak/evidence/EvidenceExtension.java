@@ -63,7 +63,7 @@ public final class EvidenceExtension implements RunExtension {
 
     @Override
     public void afterVerdict(RunContext run, Map<String, Object> manifest) throws Exception {
-        Reports.writeAll(run.runDirectory().resolve("reports"), manifest, zone(plan), run.json());
+        Reports.writeAll(new io.soak.api.run.RunDirectory(run.runDirectory()).reports(), manifest, zone(plan), run.json());
     }
 
     @Override
@@ -102,6 +102,6 @@ public final class EvidenceExtension implements RunExtension {
     }
 
     static Path reports(Path runDirectory) {
-        return runDirectory.resolve("reports");
+        return new io.soak.api.run.RunDirectory(runDirectory).reports();
     }
 }

@@ -196,7 +196,7 @@ public final class Verifier {
         }
 
         // 5. the evidence files written at the end of the run
-        Path diff = runDirectory.resolve("parity_diff.json");
+        Path diff = layout.parityDiff();
         if (Files.isRegularFile(diff)) {
             try {
                 Map<String, Object> d = json.readValue(diff.toFile(), new TypeReference<LinkedHashMap<String, Object>>() { });

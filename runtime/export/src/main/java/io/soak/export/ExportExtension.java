@@ -224,7 +224,7 @@ public final class ExportExtension implements RunExtension {
     /** The target URL without credentials. */
     String target() {
         if (spec.type().equals("file")) {
-            return run == null ? "timeseries/" : run.runDirectory().resolve("timeseries").toString();
+            return run == null ? "timeseries/" : new io.soak.api.run.RunDirectory(run.runDirectory()).timeseries().toString();
         }
         return stripCredentials(spec.url());
     }

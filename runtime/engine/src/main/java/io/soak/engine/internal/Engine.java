@@ -1874,7 +1874,7 @@ public final class Engine {
     }
 
     private void writeManifest(Map<String, Object> tree) throws IOException {
-        writeAtomically(runDir.resolve("run_manifest.json"), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree));
+        writeAtomically(runDirectory.manifest(), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree));
     }
 
     private static void writeAtomically(Path target, byte[] bytes) throws IOException {
@@ -1909,7 +1909,7 @@ public final class Engine {
                 m.put("emulator", emulator.describe());
             }
             m.put("config", redactedConfig());
-            writeAtomically(runDir.resolve("source_manifest.json"), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+            writeAtomically(runDirectory.sourceManifest(), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
         } catch (Exception e) {
             LOG.warn("source manifest not written: {}", StageSlot.oneLine(e));
         }

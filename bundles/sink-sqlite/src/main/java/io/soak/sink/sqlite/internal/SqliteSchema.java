@@ -10,7 +10,7 @@ import org.sqlite.SQLiteConfig;
 /** The on-disk format of the SQLite sink, in one place: file name, table, columns, indexes, connections. */
 final class SqliteSchema {
 
-    static final String FILE = "signals.db";
+    static final String FILE = io.soak.api.run.RunDirectory.SQLITE;
     static final String TABLE = "signals";
 
     static final String CREATE = """
