@@ -44,6 +44,6 @@ class WaiverTest {
     @Test
     void refusesAWaiverWithoutAReason() {
         assertThatThrownBy(() -> load("    waive 'run_completed'")).hasMessageContaining("needs because:");
-        assertThatThrownBy(() -> load("    waive 'run_completed', because: '  '")).hasMessageContaining("needs because:");
+        assertThatThrownBy(() -> load("    waive 'run_completed', because: '  '")).hasMessageContaining("because:");
     }
 }

@@ -252,7 +252,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             return RunId.of(id);
         } catch (IllegalArgumentException e) {
-            throw new UserException(Launcher.INVALID, "--run-id: " + e.getMessage());
+            throw new UserException(Launcher.INVALID, "--run-id" + e.getMessage().substring("run id".length()));
         }
     }
 

@@ -135,7 +135,11 @@ public final class SqliteSinkFactory implements SinkFactory {
         }
     }
 
-    /** A stored row; its JSON carries the typed columns' values where they disagree with it. */
+    /**
+     * A stored row. When a typed column disagrees with the row's JSON, the JSON is returned with one more field,
+     * {@code "sqlite_columns_disagree": {<column>: <stored value>, …}}: the row then differs from the other
+     * sink's and from the recorded content hash (verification names it), while the counts still follow the JSON.
+     */
     private Row checked(ResultSet rs) throws SQLException {
         String text = rs.getString(6);
         long ts = rs.getLong(4);
@@ -144,24 +148,25 @@ public final class SqliteSinkFactory implements SinkFactory {
         Boolean strong = bool(rs, 8);
         String type = rs.getString(9);
         SqliteSink.Columns want = SqliteSink.columnsOf(json, text);
-        String out = text;
+        Map<String, String> differ = new java.util.LinkedHashMap<>();
         if (!java.util.Objects.equals(want.confirm(), confirm)) {
-            out = TypedColumns.overlay(out, "confirm", String.valueOf(confirm));
+            differ.put("confirm", String.valueOf(confirm));
         }
         if (!java.util.Objects.equals(want.strong(), strong)) {
-            out = TypedColumns.overlay(out, "strong", String.valueOf(strong));
+            differ.put("strong", String.valueOf(strong));
         }
         if (!java.util.Objects.equals(want.signalType(), type)) {
-            out = TypedColumns.overlay(out, "signal_type", type == null ? "null" : TypedColumns.quote(type));
+            differ.put("signal_type", type == null ? "null" : TypedColumns.quote(type));
         }
         Long jsonTs = TypedColumns.longField(json, text, "ts_ms");
         if (jsonTs != null && jsonTs != ts) {
-            out = TypedColumns.overlay(out, "ts_ms", String.valueOf(ts));
+            differ.put("ts_ms", String.valueOf(ts));
         }
         String jsonSymbol = TypedColumns.stringField(json, text, "symbol");
         if (jsonSymbol != null && !jsonSymbol.equals(symbol)) {
-            out = TypedColumns.overlay(out, "symbol", symbol == null ? "null" : TypedColumns.quote(symbol));
+            differ.put("symbol", symbol == null ? "null" : TypedColumns.quote(symbol));
         }
+        String out = differ.isEmpty() ? text : TypedColumns.withDisagreement(text, differ);
         return new Row(rs.getString(1), rs.getString(2), rs.getLong(3), ts, symbol, out);
     }
 

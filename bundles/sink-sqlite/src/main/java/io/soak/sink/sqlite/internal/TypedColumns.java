@@ -4,31 +4,30 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Top-level fields of a row's canonical JSON, read and overwritten as text: the read-back writes a typed column's
- * value into the JSON when the two disagree (the JSON and the column then tell one story, the column's, which is
- * what SQL over the table sees), so verification finds the row as a content difference.
+ * Top-level fields of a row's canonical JSON, read as the read-back compares them with the typed columns, and the
+ * marker it adds to a row whose columns disagree with its JSON.
  */
 final class TypedColumns {
 
     private TypedColumns() {
     }
 
-    /** The JSON with the top-level {@code key}'s value replaced by {@code literal} (appended when absent). */
-    static String overlay(String json, String key, String literal) {
-        Pattern p = Pattern.compile("\"" + Pattern.quote(key) + "\":(\"(?:[^\"\\\\]|\\\\.)*\"|[^,}\\]]*)");
-        Matcher m = p.matcher(json);
-        if (m.find()) {
-            return json.substring(0, m.start(1)) + literal + json.substring(m.end(1));
-        }
+    /** The JSON with a last top-level field {@code "sqlite_columns_disagree": {column: stored literal, …}}. */
+    static String withDisagreement(String json, java.util.Map<String, String> columns) {
         int end = json.lastIndexOf('}');
         if (end < 0) {
-            return json;
+            return json + " sqlite_columns_disagree " + columns;
         }
-        return json.substring(0, end) + (end > 1 ? "," : "") + "\"" + key + "\":" + literal + json.substring(end);
+        StringBuilder sb = new StringBuilder(json.substring(0, end));
+        sb.append(end > 1 ? "," : "").append("\"sqlite_columns_disagree\":{");
+        boolean first = true;
+        for (java.util.Map.Entry<String, String> e : columns.entrySet()) {
+            sb.append(first ? "" : ",").append('"').append(e.getKey()).append("\":").append(e.getValue());
+            first = false;
+        }
+        return sb.append('}').append(json.substring(end)).toString();
     }
 
     static String quote(String s) {
