@@ -347,13 +347,18 @@ class VerdictTrustIT {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("killed.out").toFile()).start();
         Path runDir = runs.resolve("killed");
         try {
-            // killed (SIGKILL) once both sinks hold committed decisions: the SQLite WAL still holds them
-            await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(200)).until(() ->
-                    Files.isRegularFile(runDir.resolve("signals/_committed.json"))
-                            && Files.readString(runDir.resolve("signals/_committed.json")).contains("decision")
-                            && Files.isRegularFile(runDir.resolve("signals.db-wal"))
-                            && Files.size(runDir.resolve("signals.db-wal")) > 0
+            // killed (SIGKILL) once both sinks hold committed decisions: the SQLite WAL still holds them. The
+            // engine commits both sinks every second: once the JSONL watermark moved past its first decision
+            // commit, the SQLite commit of that round is done too.
+            Path watermark = runDir.resolve("signals/_committed.json");
+            await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(100)).until(() ->
+                    Files.isRegularFile(watermark) && Files.readString(watermark).contains("decision")
                             && Files.isRegularFile(runDir.resolve(RunDirectory.MANIFEST)));
+            String first = Files.readString(watermark);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
+                    !Files.readString(watermark).equals(first)
+                            && Files.isRegularFile(runDir.resolve("signals.db-wal"))
+                            && Files.size(runDir.resolve("signals.db-wal")) > 0);
         } finally {
             p.destroyForcibly();
             p.waitFor(30, TimeUnit.SECONDS);
