@@ -192,7 +192,8 @@ public final class Verifier {
             mismatches.add("verdict.passed: manifest " + recordedPassed + ", recomputed " + again.passed());
         }
         if (mismatches.size() == before) {
-            checks.add("verdict recomputed: passed=" + again.passed() + " over " + criteria.size() + " criteria, as recorded");
+            checks.add("verdict recomputed: passed=" + again.passed() + " over " + again.criteria().size()
+                    + " criteria (baseline included), as recorded");
         }
 
         // 5. the evidence files written at the end of the run
