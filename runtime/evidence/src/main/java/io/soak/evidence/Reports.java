@@ -55,8 +55,8 @@ final class Reports {
         md.h2("Bus").keyValues(Tree.get(m, "bus.topics"), "no bus section in the manifest");
         md.h2("Graceful shutdown").records(Tree.get(m, "shutdown_order"), "no shutdown_order in the manifest");
         md.keyValues(Tree.get(m, "shutdown"), "no shutdown section in the manifest");
-        md.h2("Evidence files").p(String.join(", ", List.of("run_manifest.json", "source_manifest.json",
-                "parity_diff.json", "reports/summary_<sink>.json|md", String.join(", ", FILES))));
+        md.h2("Evidence files").p(String.join(", ", List.of(io.soak.api.run.RunDirectory.MANIFEST, io.soak.api.run.RunDirectory.SOURCE_MANIFEST,
+                io.soak.api.run.RunDirectory.PARITY_DIFF, "reports/summary_<sink>.json|md", String.join(", ", FILES))));
         return md.toString();
     }
 
