@@ -61,7 +61,8 @@ public final class BinanceEmulatorFactory implements FeedEmulatorFactory {
         java.util.Set<String> kinds = new java.util.LinkedHashSet<>(s.serve().equals("files") ? s.recordedKinds() : s.syntheticStreams());
         try {
             return new BinanceFeedEmulator(source, new BinanceFeedEmulator.Options(s.pace(), s.port(), s.startOnConnect(), serve,
-                    symbols, kinds, s.serve().equals("files") && !s.recordedTimes(), s.streamSnapshots(),
+                    symbols, kinds, s.serve().equals("files") && !s.recordedTimes() && !s.pace().max() && s.pace().multiplier() == 1,
+                    s.streamSnapshots(),
                     s.pingIntervalMs(), s.pongTimeoutMs(), s.maxSessionMs()));
         } catch (Exception e) {
             source.close();

@@ -151,6 +151,37 @@ final class EmulatorBook {
         return text.substring(0, open + 1) + ins + text.substring(open + 1);
     }
 
+    /**
+     * A loop seam reordered by the emulator: the new pass's snapshot ({@code snapshotData}) replaces the diffs of
+     * that pass that came before it ({@code first}, {@code prev}, {@code last}: their ids). Returns the one diff
+     * message clients get instead: the difference from the current book to the snapshot (absolute quantities, 0
+     * for a level that is gone), carrying those ids, so the chain continues and the book is true again after it.
+     */
+    synchronized String seamDiff(String diffStream, String symbolUpper, String snapshotData, long first, long prev, long last,
+                                 long e, long t) {
+        TreeMap<String, String> tb = new TreeMap<>(PRICE.reversed());
+        TreeMap<String, String> ta = new TreeMap<>(PRICE);
+        apply(tb, array(snapshotData, "\"bids\":"));
+        apply(ta, array(snapshotData, "\"asks\":"));
+        TreeMap<String, String> db = new TreeMap<>(PRICE.reversed());
+        TreeMap<String, String> da = new TreeMap<>(PRICE);
+        difference(bids, tb, db);
+        difference(asks, ta, da);
+        StringBuilder b = new StringBuilder(8192);
+        b.append("{\"stream\":\"").append(diffStream).append("\",\"data\":{\"e\":\"depthUpdate\",\"E\":").append(e)
+                .append(",\"T\":").append(t).append(",\"s\":\"").append(symbolUpper).append("\",\"U\":").append(first)
+                .append(",\"u\":").append(last).append(",\"pu\":").append(prev).append(",\"b\":");
+        levels(b, db, Integer.MAX_VALUE);
+        b.append(",\"a\":");
+        levels(b, da, Integer.MAX_VALUE);
+        String text = b.append("}}").toString();
+        repairBids.clear();
+        repairAsks.clear();
+        applyDiff(text);
+        seams++;
+        return text;
+    }
+
     /** A partial book message of a synthetic market (kept for the REST snapshot when there is no diff stream). */
     synchronized void partialSeen(String text) {
         partial = text;
