@@ -173,8 +173,21 @@ public final class Baseline {
         }
         if (plan.mode() == Mode.LIVE) {
             Map<String, Object> live = new LinkedHashMap<>();
+            Object ever = Verdict.resolve(m, "harvester_metrics.feed_connected_ever");
             Object connections = Verdict.resolve(m, "harvester_metrics.connections_established");
-            if (connections instanceof Number n) {
+            if (ever instanceof Boolean b2) {
+                // the live source's own accounting: every connection (/public, /market) opened at least once
+                live.put("measured_by", "harvester_metrics.feed_connected_ever");
+                live.put("connected", b2 && handled > 0);
+                Object attempts = Verdict.resolve(m, "harvester_metrics.connect_attempts");
+                Object failures = Verdict.resolve(m, "harvester_metrics.connect_failures");
+                if (attempts != null) {
+                    live.put("connect_attempts", attempts);
+                }
+                if (failures != null) {
+                    live.put("connect_failures", failures);
+                }
+            } else if (connections instanceof Number n) {
                 live.put("measured_by", "harvester_metrics.connections_established");
                 live.put("connected", n.longValue() > 0 && handled > 0);
             } else {
