@@ -29,7 +29,7 @@ public final class TimeseriesExtension implements RunExtension {
     /** {@code wall}: the wall clock, for rebasing replay times and Alertmanager times (tests pass a fixed one). */
     public TimeseriesExtension(ScenarioPlan plan, Settings effectiveConfig, java.time.Clock wall) {
         ExportExtension[] holder = new ExportExtension[1];
-        this.alerts = new AlertsExtension(plan, effectiveConfig, () -> holder[0].consecutiveFailures());
+        this.alerts = new AlertsExtension(plan, effectiveConfig, () -> holder[0].consecutiveFailures(), wall);
         this.export = new ExportExtension(plan, effectiveConfig, alerts::states, () -> alerts.engine().rules(), wall);
         holder[0] = export;
     }
