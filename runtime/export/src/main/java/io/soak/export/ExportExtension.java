@@ -63,6 +63,7 @@ public final class ExportExtension implements RunExtension {
     private String backfillState = "not_needed";
     private String readBackMode;
     private long sentCount;
+    private long lastDeliveredMs = Long.MIN_VALUE;
     private long sentSinceCheck;
     private long unverifiedExports;
     private long readBackChecks;
@@ -354,6 +355,11 @@ public final class ExportExtension implements RunExtension {
     private boolean deliver(MetricsSnapshot engineTimed) {
         // a target without timestamps (Pushgateway) stamps samples itself: nothing to map
         MetricsSnapshot snapshot = exporter.timestamped() ? mapped(engineTimed) : engineTimed;
+        if (exporter.timestamped() && snapshot.timeMs() <= lastDeliveredMs) {
+            // a store keeps one point per series and time: a second snapshot at the same time would overwrite the first
+            snapshot = new MetricsSnapshot(lastDeliveredMs + 1, snapshot.minuteStartMs(), snapshot.samples(), snapshot.last());
+        }
+        lastDeliveredMs = Math.max(lastDeliveredMs, snapshot.timeMs());
         long now = run.clock().millis();
         long t0 = System.nanoTime();
         attempts++;
