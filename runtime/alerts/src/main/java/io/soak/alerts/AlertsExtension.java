@@ -57,7 +57,7 @@ public final class AlertsExtension implements RunExtension {
     public AlertsExtension(ScenarioPlan plan, Settings effectiveConfig, IntSupplier exportFailures, java.time.Clock wall) {
         this.wall = wall;
         this.resendIntervalMs = Durations.parse("alerts.alertmanager_resend_interval",
-                effectiveConfig.values().getOrDefault("alerts.alertmanager_resend_interval", "1m")).toMillis();
+                effectiveConfig.get("alerts.alertmanager_resend_interval").orElse("1m")).toMillis();
         if (resendIntervalMs <= 0) {
             throw new IllegalArgumentException("alerts.alertmanager_resend_interval must be > 0");
         }

@@ -63,6 +63,9 @@ public final class ExportExtension implements RunExtension {
     private String backfillState = "not_needed";
     private String readBackMode;
     private long sentCount;
+    /** The all-symbols statistics of each exported minute with its export time (the last 1,440), for the manifest. */
+    private final java.util.ArrayDeque<Map<String, Object>> minutesExported = new java.util.ArrayDeque<>();
+    private final Map<Long, MinuteStats> minuteRows = new java.util.HashMap<>();
     private long lastDeliveredMs = Long.MIN_VALUE;
     private long sentSinceCheck;
     private long unverifiedExports;
@@ -233,6 +236,8 @@ public final class ExportExtension implements RunExtension {
             return;
         }
         MetricsSnapshot snapshot = snapshot(false);
+        minute.stream().filter(r -> MinuteStats.ALL.equals(r.symbol())).findFirst()
+                .ifPresent(r -> minuteRows.put(snapshot.minuteStartMs(), r));
         if (backfill != null) {
             backfillPending.add(snapshot);
         }
@@ -368,6 +373,19 @@ public final class ExportExtension implements RunExtension {
             latency.record((System.nanoTime() - t0) / 1_000_000L);
             sentCount++;
             sentSinceCheck++;
+            MinuteStats row = minuteRows.remove(engineTimed.minuteStartMs());
+            if (row != null && !engineTimed.last()) {
+                Map<String, Object> e = new java.util.LinkedHashMap<>();
+                e.put("minute_start", java.time.Instant.ofEpochMilli(row.minuteStartMs()).toString());
+                e.put("exported_at_ms", snapshot.timeMs());
+                e.put("signals", row.total());
+                e.put("decisions", row.decisions());
+                e.put("strong", row.strong());
+                if (minutesExported.size() >= 1440) {
+                    minutesExported.removeFirst();
+                }
+                minutesExported.addLast(e);
+            }
             run.metrics("timeseries").increment("sent_count");
             if (consecutiveFailures > 0) {
                 LOG.info("time-series export to {} works again after {} failures", target(), consecutiveFailures);
@@ -526,6 +544,7 @@ public final class ExportExtension implements RunExtension {
                                 .resolve("backfill.om") + " <prometheus data dir>")
                 : Map.of("state", backfillState));
         m.put("summary", Map.of("pushes", summaryPushes, "error", summaryError));
+        m.put("minutes", List.copyOf(minutesExported));
         m.put("error_count", errorCount);
         m.put("attempts", attempts);
         m.put("last_error", lastError);
