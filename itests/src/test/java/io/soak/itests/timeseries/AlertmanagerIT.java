@@ -38,8 +38,11 @@ class AlertmanagerIT {
     void firingAndResolvedAlertsReachTheAlertmanagerWithOurTimes() throws Exception {
         String am = Services.load().require("SOAK_ALERTMANAGER_URL", "/-/ready");
         String runId = "it-am-" + System.nanoTime();
+        // a live run's engine time is the wall clock: minutes that ended just now, so endsAt (now + 4 min) is ahead
+        long t0 = (System.currentTimeMillis() / 60_000L) * 60_000L - 5 * 60_000L;
         MinuteRun run = new MinuteRun(runId, new TimeseriesSpec("none", "", false, Map.of(), Map.of()), new Registry(),
-                dir, new Settings(Map.of("alerts.alertmanager_url", am)));
+                dir, new Settings(Map.of("alerts.alertmanager_url", am)), io.soak.api.plan.Mode.LIVE,
+                io.soak.api.plan.Pace.REALTIME, t0);
         run.start();
         run.close(100, 40, 8, 0.1);
         run.close(30, 0, 0, 0.1);
@@ -49,7 +52,7 @@ class AlertmanagerIT {
         assertThat(active.get(0).path("labels").path("alertname").asText()).isEqualTo("no_signals");
         assertThat(active.get(0).path("labels").path("severity").asText()).isEqualTo("critical");
         assertThat(java.time.Instant.parse(active.get(0).path("startsAt").asText()).toEpochMilli())
-                .isEqualTo(MinuteRun.T0 + 3 * 60_000L);
+                .isEqualTo(t0 + 3 * 60_000L);
         run.close(100, 40, 8, 0.1); // resolved at the end of minute 4
         assertThat(alerts(am, runId)).isEmpty();
         @SuppressWarnings("unchecked")

@@ -112,7 +112,7 @@ class InfluxExportIT {
         List<Double> values = new ArrayList<>();
         signals.path("values").forEach(v -> values.add(v.asDouble()));
         assertThat(values).containsExactly(40.0, 90.0, 90.0);
-        assertThat(signals.path("timestamps").get(0).asLong()).as("live: engine time as is").isEqualTo(MinuteRun.T0 + 62_000L);
+        assertThat(signals.path("timestamps").get(0).asLong()).as("live: engine time as is").isEqualTo(MinuteRun.T0 + 60_000L);
         assertThat(find(series, "soak_signals_total_value", "all")).as("no symbol=all row beside the symbols").isNull();
         assertThat(find(series, "soak_all_symbols_strong_ratio_value", null).path("values").get(0).asDouble()).isEqualTo(0.2);
     }
@@ -155,7 +155,7 @@ class InfluxExportIT {
         for (int i = 1; i < 5; i++) {
             assertThat(t.get(i) - t.get(i - 1)).isEqualTo(60_000L);
         }
-        assertThat((t.get(0) - (RECORDING_T0 + 62_000L)) % 60_000L).as("shifted by whole minutes").isZero();
+        assertThat((t.get(0) - (RECORDING_T0 + 60_000L)) % 60_000L).as("shifted by whole minutes").isZero();
         assertThat(t.get(5)).isLessThanOrEqualTo(now).isGreaterThan(now - 120_000L);
         assertThat(minute.path("values").get(4).asDouble()).isEqualTo(14.0);
     }
@@ -189,7 +189,7 @@ class InfluxExportIT {
                 StandardCharsets.UTF_8)));
         JsonNode rows = v.path("results").path(0).path("series").path(0).path("values");
         assertThat(rows.size()).isEqualTo(5);
-        assertThat(rows.get(0).get(0).asLong()).isEqualTo(MinuteRun.T0 + 62_000L);
+        assertThat(rows.get(0).get(0).asLong()).as("the minute's end").isEqualTo(MinuteRun.T0 + 60_000L);
         assertThat(rows.get(3).get(1).asDouble()).isEqualTo(120.0);
     }
 

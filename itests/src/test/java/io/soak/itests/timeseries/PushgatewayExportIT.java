@@ -169,7 +169,7 @@ class PushgatewayExportIT {
         JsonNode summary = summaryGroup();
         assertThat(metric(summary, "soak_run_verdict", Map.of("verdict", "pass", "run_id", runId)).path("value").asText())
                 .isEqualTo("1");
-        assertThat(metric(summary, "soak_run_info", Map.of("run_id", runId)).path("labels").path("pace").asText())
+        assertThat(metric(summary, "soak_last_run_info", Map.of("run_id", runId)).path("labels").path("pace").asText())
                 .isEqualTo("1.0");
         double lastSuccess = metric(summary, "soak_run_last_success_timestamp_seconds", Map.of("run_id", runId))
                 .path("value").asDouble();

@@ -196,7 +196,7 @@ class SixtyMinuteExportIT {
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as("promtool: %s", out).isZero();
-        String q = URLEncoder.encode("soak_last_minute_signals{run_id=\"" + r.runId() + "\"}[3h]", StandardCharsets.UTF_8);
+        String q = URLEncoder.encode("soak_last_minute_signals{run_id=\"" + r.runId() + "\",job=\"\"}[3h]", StandardCharsets.UTF_8);
         List<JsonNode> series = new ArrayList<>();
         // Prometheus loads new blocks from its data directory at its next block reload (once a minute)
         await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
@@ -206,7 +206,8 @@ class SixtyMinuteExportIT {
             assertThat(series).hasSize(2);
         });
         assertSixtyMinutes(sumByTime(series, true), r);
-        String info = URLEncoder.encode("soak_run_info{run_id=\"" + r.runId() + "\"}[3h]", StandardCharsets.UTF_8);
+        // backfilled series have no job label; the Pushgateway's scraped wall snapshots have job="soak"
+        String info = URLEncoder.encode("soak_run_info{run_id=\"" + r.runId() + "\",job=\"\"}[3h]", StandardCharsets.UTF_8);
         assertThat(Services.getBody(prometheus + "/api/v1/query?query=" + info)).contains("\"pace\":\"max\"");
     }
 }

@@ -235,7 +235,10 @@ public final class ExportExtension implements RunExtension {
         if (exporter == null) {
             return;
         }
-        MetricsSnapshot snapshot = snapshot(false);
+        // a minute's statistics are stamped at the minute's end (engine time): exact one-minute spacing
+        long minuteEnd = minute.get(0).minuteStartMs() + TimeMapping.MINUTE;
+        MetricsSnapshot snapshot = builder.snapshot(minuteEnd, status(), alertStates.get(), alertRules.get(), errorCount,
+                false);
         minute.stream().filter(r -> MinuteStats.ALL.equals(r.symbol())).findFirst()
                 .ifPresent(r -> minuteRows.put(snapshot.minuteStartMs(), r));
         if (backfill != null) {
@@ -332,10 +335,10 @@ public final class ExportExtension implements RunExtension {
                         "When a run of this scenario last passed (wall clock), Unix seconds", "gauge", Map.of(),
                         wallNow / 1000.0));
             }
-            builder.extra(samples);
             List<io.soak.api.export.MetricSample> summary = new ArrayList<>(samples);
-            summary.add(0, builder.runSample("soak_run_info",
-                    "Run description: scenario, mode, pace, how sample times relate to the run (value 1)", "gauge",
+            // not soak_run_info: the same series in two Pushgateway groups is rejected (400 inconsistent metrics)
+            summary.add(0, builder.runSample("soak_last_run_info",
+                    "The last finished run of the scenario: mode, pace, how sample times related to it (value 1)", "gauge",
                     Map.of("scenario", plan.name() == null ? "" : plan.name(), "mode", plan.mode().id(),
                             "pace", plan.pace().max() ? "max" : String.valueOf(plan.pace().multiplier()),
                             "timestamps", exporter.timestamped() ? spec.options().getOrDefault("timestamps", "rebased")

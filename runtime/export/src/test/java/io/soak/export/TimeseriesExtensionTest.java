@@ -60,7 +60,7 @@ class TimeseriesExtensionTest {
         assertThat(value(target.summary, "soak_run_verdict", Map.of("verdict", "pass"))).isEqualTo(1);
         assertThat(value(target.summary, "soak_run_verdict", Map.of("verdict", "fail"))).isZero();
         assertThat(value(target.summary, "soak_run_last_success_timestamp_seconds", Map.of())).isPositive();
-        assertThat(value(target.summary, "soak_run_info", Map.of("scenario", "t"))).isEqualTo(1);
+        assertThat(value(target.summary, "soak_last_run_info", Map.of("scenario", "t"))).isEqualTo(1);
         MetricsSnapshot last = target.exported.get(60);
         assertThat(last.last()).isTrue();
         assertThat(value(last, "soak_signals_total", Map.of("symbol", "BTCUSDT"))).isEqualTo(3000);

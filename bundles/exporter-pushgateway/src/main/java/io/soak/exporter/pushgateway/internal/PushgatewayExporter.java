@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * Pushes each snapshot with one PUT to the run's group {@code /metrics/job/<job>/run_id/<id>} (PUT replaces the
  * whole group, so the group always holds exactly the last snapshot). Read-back: {@code GET /api/v1/metrics}, the
  * run's group, its samples against those of the last push. After the verdict the run summary
- * ({@code soak_run_info}, {@code soak_run_verdict}, {@code soak_run_last_success_timestamp_seconds} on a pass) is
+ * ({@code soak_last_run_info}, {@code soak_run_verdict}, {@code soak_run_last_success_timestamp_seconds} on a pass) is
  * POSTed to the group {@code /metrics/job/<job>/scenario/<scenario>} (POST replaces same-named families only, so the
  * last success of the scenario survives a failed run), then, with {@code delete_on_finish} (default true), the run's
  * group is deleted so a finished run's gauges (alert states among them) are not scraped as current forever.
@@ -149,7 +149,7 @@ final class PushgatewayExporter implements MetricsExporter {
     /** POSTed to {@code /metrics/job/<job>/scenario/<scenario>}: same-named families replaced, others kept. */
     @Override
     public void summary(MetricsSnapshot summary) throws IOException {
-        String scenario = summary.samples().stream().filter(m -> m.name().equals("soak_run_info"))
+        String scenario = summary.samples().stream().filter(m -> m.name().equals("soak_last_run_info"))
                 .map(m -> m.labels().getOrDefault("scenario", "")).findFirst().orElse("");
         Map<String, String> key = new LinkedHashMap<>();
         key.put("scenario", scenario);
