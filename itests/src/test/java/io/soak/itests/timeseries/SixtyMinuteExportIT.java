@@ -123,7 +123,7 @@ class SixtyMinuteExportIT {
     }
 
     /** 60 points one minute apart, equal to the run's minute statistics and to the manifest's exported minutes. */
-    private static void assertSixtyMinutes(TreeMap<Long, Double> points, Result r) {
+    private static void assertSixtyMinutes(TreeMap<Long, Double> points, Result r, boolean backfill) {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> manifestMinutes = (List<Map<String, Object>>) r.export().get("minutes");
         List<Long> engineMinutes = new ArrayList<>(r.minutes().signals.keySet());
@@ -132,18 +132,28 @@ class SixtyMinuteExportIT {
         assertThat(times).hasSizeGreaterThanOrEqualTo(60);
         for (int i = 0; i < 60; i++) {
             Map<String, Object> m = manifestMinutes.get(i);
-            long at = ((Number) m.get("exported_at_ms")).longValue();
+            long at = exportTime(m, r, backfill);
             assertThat(points).as("a point at the export time of minute %d", i).containsKey(at);
             assertThat(points.get(at)).as("minute %d", i).isEqualTo(((Number) m.get("signals")).doubleValue())
                     .isEqualTo(r.minutes().signals.get(engineMinutes.get(i)).doubleValue());
             if (i > 0) {
-                long before = ((Number) manifestMinutes.get(i - 1).get("exported_at_ms")).longValue();
+                long before = exportTime(manifestMinutes.get(i - 1), r, backfill);
                 assertThat(at - before).as("one-minute spacing at minute %d", i).isEqualTo(60_000L);
             }
         }
-        long lastMinute = ((Number) manifestMinutes.get(59).get("exported_at_ms")).longValue();
+        long lastMinute = exportTime(manifestMinutes.get(59), r, backfill);
         assertThat(lastMinute).as("rebased: the replay ends at most a minute before now")
                 .isLessThanOrEqualTo(System.currentTimeMillis()).isGreaterThan(System.currentTimeMillis() - 10 * 60_000L);
+    }
+
+    /** The time a minute was written at: as sent, or (backfill file) its engine time mapped by the run's offset. */
+    @SuppressWarnings("unchecked")
+    private static long exportTime(Map<String, Object> minute, Result r, boolean backfill) {
+        if (!backfill) {
+            return ((Number) minute.get("exported_at_ms")).longValue();
+        }
+        Map<String, Object> mapping = (Map<String, Object>) r.export().get("time_mapping");
+        return ((Number) minute.get("at_ms")).longValue() + ((Number) mapping.get("offset_ms")).longValue();
     }
 
     @Test
@@ -160,7 +170,7 @@ class SixtyMinuteExportIT {
             }
         }
         assertThat(series).hasSize(2); // BTCUSDT, ETHUSDT; the all-symbols sum is sum()
-        assertSixtyMinutes(sumByTime(series, false), r);
+        assertSixtyMinutes(sumByTime(series, false), r, false);
         @SuppressWarnings("unchecked")
         Map<String, Object> rb = (Map<String, Object>) r.export().get("read_back");
         String all = URLEncoder.encode("{run_id=\"" + r.runId() + "\"}", StandardCharsets.UTF_8);
@@ -205,7 +215,7 @@ class SixtyMinuteExportIT {
                     .forEach(series::add);
             assertThat(series).hasSize(2);
         });
-        assertSixtyMinutes(sumByTime(series, true), r);
+        assertSixtyMinutes(sumByTime(series, true), r, true);
         // backfilled series have no job label; the Pushgateway's scraped wall snapshots have job="soak"
         String info = URLEncoder.encode("soak_run_info{run_id=\"" + r.runId() + "\",job=\"\"}[3h]", StandardCharsets.UTF_8);
         assertThat(Services.getBody(prometheus + "/api/v1/query?query=" + info)).contains("\"pace\":\"max\"");

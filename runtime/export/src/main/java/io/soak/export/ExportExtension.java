@@ -186,7 +186,7 @@ public final class ExportExtension implements RunExtension {
         String timestamps = exporter.timestamped() ? spec.options().getOrDefault("timestamps", "rebased") : "scrape_time";
         if (!exporter.timestamped() && plan.simulated()) {
             LOG.warn("time-series {}: a max-pace replay's minutes reach {} as wall-clock snapshots seconds apart, "
-                    + "stamped when Prometheus scrapes them (soak_run_info{{timestamps=\"scrape_time\",pace=\"max\"}}): "
+                    + "stamped when Prometheus scrapes them (soak_run_info with timestamps=\"scrape_time\", pace=\"max\"): "
                     + "rate() over them is not the replay's rate; for time-correct series backfill "
                     + "timeseries/backfill.om (promtool tsdb create-blocks-from openmetrics)", spec.type(), target());
             openBackfill(run);
@@ -235,8 +235,9 @@ public final class ExportExtension implements RunExtension {
         if (exporter == null) {
             return;
         }
-        // a minute's statistics are stamped at the minute's end (engine time): exact one-minute spacing
-        long minuteEnd = minute.get(0).minuteStartMs() + TimeMapping.MINUTE;
+        // a minute's statistics are stamped at the minute's end (engine time): exact one-minute spacing; a minute
+        // cut short by the stop at the stop time (never ahead of the engine clock)
+        long minuteEnd = Math.min(minute.get(0).minuteStartMs() + TimeMapping.MINUTE, run.clock().millis());
         MetricsSnapshot snapshot = builder.snapshot(minuteEnd, status(), alertStates.get(), alertRules.get(), errorCount,
                 false);
         minute.stream().filter(r -> MinuteStats.ALL.equals(r.symbol())).findFirst()
@@ -269,7 +270,15 @@ public final class ExportExtension implements RunExtension {
             return;
         }
         MetricsSnapshot last = snapshot(true);
-        mapping.end(run.clock().millis(), wall.millis());
+        // the end of the engine time exported: nothing mapped lands after the wall time the run finished
+        long engineEnd = last.timeMs();
+        for (MetricsSnapshot p : pending) {
+            engineEnd = Math.max(engineEnd, p.timeMs() + 1);
+        }
+        for (MetricsSnapshot p : backfillPending) {
+            engineEnd = Math.max(engineEnd, p.timeMs() + 1);
+        }
+        mapping.end(engineEnd, wall.millis());
         if (backfill != null) {
             writeBackfill(last);
         }
@@ -380,6 +389,7 @@ public final class ExportExtension implements RunExtension {
             if (row != null && !engineTimed.last()) {
                 Map<String, Object> e = new java.util.LinkedHashMap<>();
                 e.put("minute_start", java.time.Instant.ofEpochMilli(row.minuteStartMs()).toString());
+                e.put("at_ms", engineTimed.timeMs());
                 e.put("exported_at_ms", snapshot.timeMs());
                 e.put("signals", row.total());
                 e.put("decisions", row.decisions());
