@@ -503,7 +503,7 @@ public final class ExportExtension implements RunExtension {
     /** The target URL without credentials. */
     String target() {
         if (spec.type().equals("file")) {
-            return run == null ? "timeseries/" : run.runDirectory().resolve("timeseries").toString();
+            return run == null ? "timeseries/" : new io.soak.api.run.RunDirectory(run.runDirectory()).timeseries().toString();
         }
         return stripCredentials(spec.url());
     }
@@ -552,8 +552,8 @@ public final class ExportExtension implements RunExtension {
             m.put("time_mapping", mapping.section());
         }
         m.put("backfill", backfillState.equals("written")
-                ? Map.of("state", "written", "file", run.runDirectory().resolve("timeseries").resolve("backfill.om").toString(),
-                        "command", "promtool tsdb create-blocks-from openmetrics " + run.runDirectory().resolve("timeseries")
+                ? Map.of("state", "written", "file", new io.soak.api.run.RunDirectory(run.runDirectory()).timeseries().resolve("backfill.om").toString(),
+                        "command", "promtool tsdb create-blocks-from openmetrics " + new io.soak.api.run.RunDirectory(run.runDirectory()).timeseries()
                                 .resolve("backfill.om") + " <prometheus data dir>")
                 : Map.of("state", backfillState));
         m.put("summary", Map.of("pushes", summaryPushes, "error", summaryError));
