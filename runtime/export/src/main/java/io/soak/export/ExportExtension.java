@@ -249,6 +249,19 @@ public final class ExportExtension implements RunExtension {
             backfillPending.add(snapshot);
         }
         if (deferred) {
+            if (run.clock().millis() < outageUntilMs) {
+                // timeseries-outage in a max-pace replay: the target is unreachable in engine time, so this minute's
+                // push fails now (counted, the streak seen by export_failing) instead of being queued for the end
+                deliver(snapshot);
+                return;
+            }
+            if (consecutiveFailures > 0) {
+                // the outage window is over: the streak ends; the queued minutes' real outcome counts at the end
+                LOG.info("time-series {}: outage over after {} failed pushes; the replay's minutes are queued again "
+                        + "for the end-of-run export", spec.type(), consecutiveFailures);
+                run.metrics("timeseries").add("consecutive_failures", -consecutiveFailures);
+                consecutiveFailures = 0;
+            }
             pending.add(snapshot);
             return;
         }
@@ -388,18 +401,22 @@ public final class ExportExtension implements RunExtension {
 
     /** Sends one snapshot (times mapped); true when the server answered 2xx. One warning per failure streak. */
     private boolean deliver(MetricsSnapshot engineTimed) {
-        // a target without timestamps (Pushgateway) stamps samples itself: nothing to map
-        MetricsSnapshot snapshot = exporter.timestamped() ? mapped(engineTimed) : engineTimed;
+        // a target without timestamps (Pushgateway) stamps samples itself: nothing to map; a push inside a
+        // timeseries-outage window never reaches the target (nor the time mapping, unknown before the end)
+        boolean outage = run.clock().millis() < outageUntilMs;
+        MetricsSnapshot snapshot = exporter.timestamped() && !outage ? mapped(engineTimed) : engineTimed;
         if (exporter.timestamped() && snapshot.timeMs() <= lastDeliveredMs) {
             // a store keeps one point per series and time: a second snapshot at the same time would overwrite the first
             snapshot = new MetricsSnapshot(lastDeliveredMs + 1, snapshot.minuteStartMs(), snapshot.samples(), snapshot.last());
         }
-        lastDeliveredMs = Math.max(lastDeliveredMs, snapshot.timeMs());
+        if (!outage) {
+            lastDeliveredMs = Math.max(lastDeliveredMs, snapshot.timeMs());
+        }
         long now = run.clock().millis();
         long t0 = System.nanoTime();
         attempts++;
         try {
-            if (now < outageUntilMs) {
+            if (outage) {
                 outagePushesFailed++;
                 throw new java.io.IOException("time-series target " + target() + " unreachable (timeseries-outage fault)");
             }
