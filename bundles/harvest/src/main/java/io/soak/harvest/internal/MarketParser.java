@@ -140,13 +140,13 @@ final class MarketParser {
 
     private void field(String f, JsonToken v, JsonParser p) throws IOException, MalformedMessageException {
         switch (f) {
-            case "E" -> e = p.getLongValue();
-            case "T" -> t = p.getLongValue();
-            case "u" -> u = p.getLongValue();
-            case "U" -> firstU = p.getLongValue();
-            case "pu" -> pu = p.getLongValue();
-            case "t" -> tId = p.getLongValue();
-            case "lastUpdateId" -> lastUpdateId = p.getLongValue();
+            case "E" -> e = integer(p, v, f);
+            case "T" -> t = integer(p, v, f);
+            case "u" -> u = integer(p, v, f);
+            case "U" -> firstU = integer(p, v, f);
+            case "pu" -> pu = integer(p, v, f);
+            case "t" -> tId = integer(p, v, f);
+            case "lastUpdateId" -> lastUpdateId = integer(p, v, f);
             case "m" -> buyerMaker = v == JsonToken.VALUE_TRUE ? 1 : v == JsonToken.VALUE_FALSE ? 0 : -1;
             case "p" -> {
                 price = decimal(p, v, f);
@@ -194,6 +194,14 @@ final class MarketParser {
             }
             default -> p.skipChildren();
         }
+    }
+
+    private static long integer(JsonParser p, JsonToken v, String f) throws IOException, MalformedMessageException {
+        if (v != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            p.skipChildren();
+            throw new MalformedMessageException("wrong_type", "field '" + f + "' is not an integer");
+        }
+        return p.getLongValue();
     }
 
     private static double decimal(JsonParser p, JsonToken v, String f) throws IOException, MalformedMessageException {
