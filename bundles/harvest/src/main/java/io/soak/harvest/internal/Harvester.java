@@ -104,7 +104,7 @@ final class Harvester {
             metrics.increment("skipped_kinds");
             String name = stream.name;
             int at = name.indexOf('@');
-            metrics.increment("skipped_kinds." + bounded(at > 0 ? name.substring(at + 1) : name));
+            metrics.increment("skipped_kinds_by_kind." + bounded(at > 0 ? name.substring(at + 1) : name));
             return null;
         }
         metrics.increment(stream == null ? "messages_per_stream.depthSnapshot" : stream.counterKey);

@@ -66,7 +66,7 @@ class HarvesterHostileInputTest {
                 + "\"markPriceUpdate\",\"E\":" + T0 + ",\"s\":\"BTCUSDT\",\"p\":\"61800.1\"}}"));
         assertThat(metrics.counter("parse_errors")).isZero();
         assertThat(metrics.counter("skipped_kinds")).isEqualTo(1);
-        assertThat(metrics.counter("skipped_kinds.markPrice@1s")).isEqualTo(1);
+        assertThat(metrics.counter("skipped_kinds_by_kind.markPrice@1s")).isEqualTo(1);
         assertThat(out).isEmpty();
     }
 
