@@ -61,7 +61,7 @@ final class HarvestStage implements Stage {
         }
         // the SLO counters exist (at 0) from the start, so the manifest always shows them
         for (String c : new String[] {"parse_errors", "duplicates", "book_resyncs", "substream_timeout_count",
-                "skipped_kinds", "book_crossed", "book_locked"}) {
+                "skipped_kinds", "book_crossed", "book_locked", "book_seams", "book_passes_synced", "book_passes_unsynced"}) {
             metrics.add(c, 0);
         }
         // a restarted instance continues the list its predecessor built (engine-owned facts)
