@@ -50,10 +50,14 @@ class MarketFeedIT {
     private static ScenarioPlan plan(String name, Mode mode, Pace pace, Duration duration, SourceSpec source) {
         // the live run receives the recording's 2024 times (served as recorded) on today's wall clock: the
         // harvester's time bound (one day) is lifted for both runs so that they stay comparable
+        return plan(name, mode, pace, duration, source, Map.of("harvest.time_bounds.max_skew_s", 1.0e9));
+    }
+
+    private static ScenarioPlan plan(String name, Mode mode, Pace pace, Duration duration, SourceSpec source,
+                                     Map<String, Object> config) {
         return new ScenarioPlan(name, "<itest>", "0".repeat(64), mode, pace, 7L, duration, source, List.of("harvest"),
                 List.of(), Duration.ofSeconds(10), RestartPolicy.defaults(),
-                new TimeseriesSpec("none", "", false, Map.of(), Map.of()), List.of(), List.of(), List.of(),
-                Map.of("harvest.time_bounds.max_skew_s", 1.0e9), "UTC");
+                new TimeseriesSpec("none", "", false, Map.of(), Map.of()), List.of(), List.of(), List.of(), config, "UTC");
     }
 
     @Test
@@ -64,9 +68,11 @@ class MarketFeedIT {
         RunOutcome r = HOST.newRun(plan("market-replay", Mode.REPLAY, Pace.MAX, Duration.ofMinutes(10), replay)).run();
 
         SourceSpec live = new SourceSpec("binance-ws", List.of("ETHUSDT"), streams, "", List.of(eth.toString()), false,
-                Map.of(), Map.of("serve", "files", "pace", "20x", "timestamps", "recorded"), Map.of());
-        // 345 s of recording at 20x: about 17 s, plus connecting
-        RunOutcome l = HOST.newRun(plan("market-live-20x", Mode.LIVE, new Pace(false, 1), Duration.ofSeconds(30), live)).run();
+                Map.of(), Map.of("serve", "files", "pace", "20x", "timestamps", "recorded", "stream_snapshots", true), Map.of());
+        // 345 s of recording at 20x: about 17 s, plus connecting. Event for event needs one connection in recording
+        // order (the legacy root) and the recording's own snapshot on the stream instead of a REST one.
+        RunOutcome l = HOST.newRun(plan("market-live-20x", Mode.LIVE, new Pace(false, 1), Duration.ofSeconds(30), live,
+                Map.of("source.layout", "legacy", "source.snapshot.rest", false, "harvest.time_bounds.max_skew_s", 1.0e9))).run();
 
         Map<String, Object> rh = harvester(r);
         Map<String, Object> lh = harvester(l);

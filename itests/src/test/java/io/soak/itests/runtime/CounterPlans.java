@@ -50,7 +50,13 @@ final class CounterPlans {
                 Map.of(), settings);
         return new ScenarioPlan(name, "<itest>", "0".repeat(64), mode, pace, 7, duration, source, CHAIN, List.of(),
                 Duration.ofSeconds(1), policy, new TimeseriesSpec("none", "", false, Map.of(), Map.of()), List.of(),
-                faults, List.of(), config, "UTC");
+                faults, expectations(), config, "UTC");
+    }
+
+    /** A finite counter feed ends before the planned duration on purpose: such plans waive run_completed. */
+    private List<io.soak.api.plan.Criterion> expectations() {
+        return count == null ? List.of() : List.of(new io.soak.api.plan.Criterion("waive.run_completed", "baseline",
+                "waive", "run_completed", "a finite counter feed (" + count + " numbers) ends before the duration"));
     }
 
     /** A dotted path into a manifest tree (list elements by index). */

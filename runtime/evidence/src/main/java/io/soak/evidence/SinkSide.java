@@ -192,6 +192,11 @@ final class SinkSide {
         return totals.decisions();
     }
 
+    /** Per topic, the highest seq read. */
+    Map<String, Long> lastSeqByTopic() {
+        return new TreeMap<>(lastSeq);
+    }
+
     long confirmed() {
         return totals.total();
     }

@@ -154,8 +154,7 @@ public final class ExportExtension implements RunExtension {
             return;
         }
         try {
-            export(true);
-            finalPushed = true;
+            finalPushed = export(true); // false when the final push failed (it is counted as an error)
         } finally {
             try {
                 exporter.close();
@@ -166,7 +165,8 @@ public final class ExportExtension implements RunExtension {
         }
     }
 
-    private void export(boolean last) {
+    /** One export; true when the target took it. */
+    private boolean export(boolean last) {
         long now = run.clock().millis();
         MetricsSnapshot snapshot = builder.snapshot(now, status(), alertStates.get(), alertRules.get(), errorCount, last);
         long t0 = System.nanoTime();
@@ -183,6 +183,7 @@ public final class ExportExtension implements RunExtension {
                 consecutiveFailures = 0;
             }
             lastExportAtMs = now;
+            return true;
         } catch (Exception | LinkageError e) {
             latency.record((System.nanoTime() - t0) / 1_000_000L);
             consecutiveFailures++;
@@ -192,6 +193,7 @@ public final class ExportExtension implements RunExtension {
             LOG.warn("time-series export to {} failed ({} in a row): {}; the run goes on", target(), consecutiveFailures,
                     msg);
             countError(last ? "final" : "minute", msg, now);
+            return false;
         }
     }
 
@@ -222,7 +224,7 @@ public final class ExportExtension implements RunExtension {
     /** The target URL without credentials. */
     String target() {
         if (spec.type().equals("file")) {
-            return run == null ? "timeseries/" : run.runDirectory().resolve("timeseries").toString();
+            return run == null ? "timeseries/" : new io.soak.api.run.RunDirectory(run.runDirectory()).timeseries().toString();
         }
         return stripCredentials(spec.url());
     }

@@ -135,6 +135,7 @@ final class ManifestWriter {
                 e.extensionErrors.put(x.name(), "manifestSections: " + StageSlot.oneLine(ex));
             }
         }
+        m.put(Baseline.SECTION, e.baseline.section(m, e.endedNanos >= 0));
         if (e.verdictSection != null) {
             m.put("verdict", e.verdictSection);
         }
@@ -217,7 +218,7 @@ final class ManifestWriter {
 
     /** Writes {@code run_manifest.json} atomically. */
     void write(Map<String, Object> tree) throws IOException {
-        writeAtomically(engine.runDir.resolve("run_manifest.json"), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree));
+        writeAtomically(engine.runDirectory.manifest(), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree));
     }
 
     private static void writeAtomically(Path target, byte[] bytes) throws IOException {
@@ -255,7 +256,7 @@ final class ManifestWriter {
                 m.put("emulator", in.emulator.describe());
             }
             m.put("config", redactedConfig());
-            writeAtomically(e.runDir.resolve("source_manifest.json"), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+            writeAtomically(e.runDirectory.sourceManifest(), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
         } catch (Exception ex) {
             Engine.LOG.warn("source manifest not written: {}", StageSlot.oneLine(ex));
         }

@@ -29,7 +29,7 @@ final class FileExporter implements MetricsExporter {
 
     FileExporter(ExporterContext context) {
         String d = context.spec().options().getOrDefault("directory", "");
-        this.dir = d.isBlank() ? context.runDirectory().resolve("timeseries") : Path.of(d);
+        this.dir = d.isBlank() ? new io.soak.api.run.RunDirectory(context.runDirectory()).timeseries() : Path.of(d);
         this.file = dir.resolve(context.spec().options().getOrDefault("file", "metrics.om"));
     }
 
