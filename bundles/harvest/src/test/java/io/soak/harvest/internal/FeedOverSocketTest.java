@@ -243,7 +243,8 @@ class FeedOverSocketTest {
         final AtomicLong seq = new AtomicLong();
 
         Pipeline(SourceSpec spec, Settings sourceSettings, Path runDir) throws Exception {
-            TestStageContext ctx = new TestStageContext(time, metrics, Settings.empty());
+            TestStageContext ctx = new TestStageContext(time, metrics, // recorded 2024 times on the wall clock
+                    new Settings(Map.of("time_bounds.max_skew_s", RECORDED_TIMES_SKEW_MS / 1000.0)));
             time.run(() -> stage.start(ctx));
             source.start(new Ctx(spec, sourceSettings, time, metrics, m -> {
                 time.run(() -> stage.handle(new Envelope(Topics.RAW, seq.incrementAndGet(), m.receivedNanos(), m)));
