@@ -34,6 +34,7 @@ final class CounterPlans {
             Duration.ofMinutes(10), Duration.ofSeconds(5));
     final List<FaultSpec> faults = new ArrayList<>();
     final Map<String, Object> config = new TreeMap<>();
+    List<String> sinks = List.of();
 
     CounterPlans fault(Duration at, String kind, String target) {
         faults.add(new FaultSpec(at, kind, target, Duration.ZERO, Map.of()));
@@ -48,7 +49,7 @@ final class CounterPlans {
         }
         SourceSpec source = new SourceSpec("counter", List.of("TEST"), List.of(), "", List.of(), false, Map.of(),
                 Map.of(), settings);
-        return new ScenarioPlan(name, "<itest>", "0".repeat(64), mode, pace, 7, duration, source, CHAIN, List.of(),
+        return new ScenarioPlan(name, "<itest>", "0".repeat(64), mode, pace, 7, duration, source, CHAIN, sinks,
                 Duration.ofSeconds(1), policy, new TimeseriesSpec("none", "", false, Map.of(), Map.of()), List.of(),
                 faults, expectations(), config, "UTC");
     }

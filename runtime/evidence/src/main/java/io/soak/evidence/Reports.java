@@ -81,7 +81,11 @@ final class Reports {
         Markdown md = open("Time-series export verification report", m, zone, json);
         Map<String, Object> ts = Tree.map(m, "timeseries_export");
         Object latency = ts.remove("latency_ms");
+        Object readBack = ts.remove("read_back");
+        ts.remove("minutes"); // per-minute list: in the manifest
         md.h2("Export").keyValues(ts, "no timeseries_export section in the manifest (no time-series target in this run)");
+        // export_count counts exports whose points a query of the target found; sent_count the 2xx answers
+        md.h2("Read-back (points written vs found in the target)").keyValues(readBack, "no read-back recorded");
         md.h2("Export latency (ms)").keyValues(latency, "no latency recorded");
         md.h2("Target (plan, secrets redacted)").keyValues(Tree.get(m, "plan.timeseries"), "no time-series target in the plan");
         return md.toString();

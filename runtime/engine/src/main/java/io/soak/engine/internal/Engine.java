@@ -83,6 +83,8 @@ public final class Engine {
     final List<StageSlot> slots = new ArrayList<>();
     final Map<String, StageSlot> slotByName = new LinkedHashMap<>();
     final List<SinkWriter> sinks = new ArrayList<>();
+    /** Stage → "old → new" bundle versions of every swap with a jar (manifest {@code versions.swapped}). */
+    final Map<String, String> swappedVersions = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final ConcurrentHashMap<String, EngineMetrics> metrics = new ConcurrentHashMap<>();
     long startNanos;
     long endNanos;

@@ -25,16 +25,19 @@ final class ManifestWriter {
     private final Engine engine;
     private final ObjectMapper json;
     private long lastWrite;
+    /** Simulation: the least wall time between two rewrites at health ticks ({@code engine.manifest_min_interval_ms}). */
+    private final long minIntervalNanos;
 
     ManifestWriter(Engine engine) {
         this.engine = engine;
         this.json = engine.json;
+        this.minIntervalNanos = Math.max(0, engine.merged.integer("engine.manifest_min_interval_ms", 1000)) * 1_000_000L;
     }
 
     /** Rewrites the manifest (simulation: at most once a wall second unless forced); never throws. */
     void refresh(boolean force) {
         long w = System.nanoTime();
-        if (!force && engine.sim && w - lastWrite < 1_000_000_000L) {
+        if (!force && engine.sim && lastWrite != 0 && w - lastWrite < minIntervalNanos) {
             return;
         }
         lastWrite = w;
@@ -72,6 +75,9 @@ final class ManifestWriter {
         Map<String, Object> bundles = new TreeMap<>(e.options.versions());
         bundles.remove("runtime");
         versions.put("bundles", bundles);
+        if (!e.swappedVersions.isEmpty()) {
+            versions.put("swapped", new TreeMap<>(e.swappedVersions));
+        }
         m.put("versions", versions);
         m.put("status", statusTree());
         m.put("restart_backoff_pattern", List.copyOf(e.supervisor.backoffPattern));
