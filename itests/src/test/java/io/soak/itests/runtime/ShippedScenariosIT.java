@@ -83,6 +83,13 @@ class ShippedScenariosIT {
         assertThat(((Number) at(m, "bus.topics.raw.published")).longValue()).isGreaterThan(5_000_000L);
         assertThat(at(m, "harvester_metrics.queue_dropped")).isEqualTo(0);
         assertThat(at(m, "harvester_metrics.book_resyncs")).isEqualTo(0);
+        // books true at every loop seam (issue 11 item 4): a seam snapshot per symbol and pass, every pass ended
+        // synced, no crossed or locked book, no order refused for one
+        assertThat(((Number) at(m, "harvester_metrics.book_seams")).longValue()).isGreaterThanOrEqualTo(6 * 9);
+        assertThat(at(m, "harvester_metrics.book_passes_synced")).isEqualTo(at(m, "harvester_metrics.book_seams"));
+        assertThat(at(m, "harvester_metrics.book_crossed")).isEqualTo(0);
+        assertThat(at(m, "harvester_metrics.book_locked")).isEqualTo(0);
+        assertThat(at(m, "status.processes.broker.metrics.rejected_crossed_book")).isEqualTo(0);
         assertThat(((Number) at(m, "status.processes.signal.max_recovery_ms")).longValue()).isLessThanOrEqualTo(12_000);
         assertThat(at(m, "parity.exact_match")).isEqualTo(true);
         assertThat(at(m, "broker.invariants_ok")).isEqualTo(true);

@@ -107,6 +107,7 @@ final class RunCommand implements Callable<Integer> {
         ScenarioPlan plan;
         try {
             plan = plan(launcher);
+            CaptureFilesCheck.check(plan); // exit 2 naming the file, before the run starts
         } catch (Exception | Error e) {
             boot.discard();
             throw e;

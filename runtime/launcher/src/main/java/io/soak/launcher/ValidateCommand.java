@@ -29,6 +29,7 @@ final class ValidateCommand implements Callable<Integer> {
             throw new UserException(Launcher.INVALID, "scenario not found: " + scenario);
         }
         ScenarioPlan plan = ScenarioLoader.load(scenario);
+        CaptureFilesCheck.check(plan);
         for (String line : PlanSummary.lines(plan)) {
             root.launcher.out().println(line);
         }

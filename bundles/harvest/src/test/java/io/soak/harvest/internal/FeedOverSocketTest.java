@@ -58,6 +58,9 @@ class FeedOverSocketTest {
         }
     }
 
+    /** The recordings' 2024 times served as recorded, received on today's wall clock: no time bound applies. */
+    static final long RECORDED_TIMES_SKEW_MS = 1_000_000_000_000L;
+
     static SourceSpec emulated(List<String> files, String pace, List<String> symbols) {
         return new SourceSpec("binance-ws", symbols, RECORDED, "", files, false, Map.of(),
                 Map.of("serve", "files", "pace", pace, "timestamps", "recorded"), Map.of());
@@ -77,7 +80,7 @@ class FeedOverSocketTest {
         List<String> files = List.of(SharedData.file(SharedData.BTC).toString(), SharedData.file(SharedData.ETH).toString());
         SourceSpec spec = emulatedLegacy(files, "max", List.of("BTCUSDT", "ETHUSDT"));
         TestMetrics metrics = new TestMetrics();
-        Harvester harvester = new Harvester(metrics, e -> { }, 65_536, 5);
+        Harvester harvester = new Harvester(metrics, e -> { }, 65_536, 5, RECORDED_TIMES_SKEW_MS);
         try (WallTime time = new WallTime(); FeedEmulator emulator = new BinanceEmulatorFactory().start(spec, 1)) {
             BinanceWsSource source = new BinanceWsSource();
             SourceSpec live = withEndpoint(spec, emulator.endpoint());
@@ -166,7 +169,8 @@ class FeedOverSocketTest {
         try (WallTime time = new WallTime(); FeedEmulator emulator = new BinanceEmulatorFactory().start(spec, 1)) {
             HarvestStage stage = new HarvestStage();
             TestStageContext ctx = new TestStageContext(time, metrics, new Settings(Map.of("substream_timeout.trades_s", 1.0,
-                    "substream_timeout.book_s", 5.0, "substream_timeout.check_s", 0.1)));
+                    "substream_timeout.book_s", 5.0, "substream_timeout.check_s", 0.1,
+                    "time_bounds.max_skew_s", RECORDED_TIMES_SKEW_MS / 1000.0)));
             time.run(() -> stage.start(ctx));
             BinanceWsSource source = new BinanceWsSource();
             source.start(new Ctx(withEndpoint(spec, emulator.endpoint()), Settings.empty(), time, metrics, m -> {
@@ -239,7 +243,8 @@ class FeedOverSocketTest {
         final AtomicLong seq = new AtomicLong();
 
         Pipeline(SourceSpec spec, Settings sourceSettings, Path runDir) throws Exception {
-            TestStageContext ctx = new TestStageContext(time, metrics, Settings.empty());
+            TestStageContext ctx = new TestStageContext(time, metrics, // recorded 2024 times on the wall clock
+                    new Settings(Map.of("time_bounds.max_skew_s", RECORDED_TIMES_SKEW_MS / 1000.0)));
             time.run(() -> stage.start(ctx));
             source.start(new Ctx(spec, sourceSettings, time, metrics, m -> {
                 time.run(() -> stage.handle(new Envelope(Topics.RAW, seq.incrementAndGet(), m.receivedNanos(), m)));
