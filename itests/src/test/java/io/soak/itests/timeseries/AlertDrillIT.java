@@ -11,7 +11,6 @@ import io.soak.engine.Registry;
 import io.soak.engine.RunOutcome;
 import io.soak.export.TimeseriesExtension;
 import io.soak.testing.SoakHost;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,7 +44,7 @@ class AlertDrillIT {
     @SuppressWarnings("unchecked")
     void noSignalsLowConsistencyAndStrongRatioCollapseEachFireAndResolve() throws Exception {
         Path script = Path.of("../scenarios/src/main/scenarios/alert-drill.groovy");
-        Assumptions.assumeTrue(Files.isRegularFile(script), "no " + script.toAbsolutePath());
+        assertThat(script).as("the shipped alert drill").isRegularFile();
         ScenarioPlan plan = ScenarioLoader.load(script, Map.of());
         HOST.awaitFactories(Map.of(Registry.REPLAY, Set.of("synthetic"), Registry.EXPORTER, Set.of("file"),
                 Registry.SINK, Set.of("jsonl")), Duration.ofSeconds(30));
