@@ -90,5 +90,12 @@ class ShippedScenariosIT {
         assertThat(((Number) at(m, "status.processes.signal.max_recovery_ms")).longValue()).isLessThanOrEqualTo(12_000);
         assertThat(at(m, "parity.exact_match")).isEqualTo(true);
         assertThat(at(m, "broker.invariants_ok")).isEqualTo(true);
+        // issue #14: on the calibrated signal the strong share is a tail with real minute-to-minute spread, so
+        // strong_ratio_collapse does not ride on noise over the looped recordings (it fired on 7-13 % dips of
+        // an 81 % strong share before); the alert drill shows it still fires and resolves on a real collapse
+        @SuppressWarnings("unchecked")
+        List<String> fired = (List<String>) at(m, "alerts.fired_rules");
+        System.out.println("acceptance-60m alerts fired: " + fired);
+        assertThat(fired).as("alerts fired over the 60 looped minutes").doesNotContain("strong_ratio_collapse");
     }
 }
