@@ -121,10 +121,109 @@ class CaptureReplayTest {
         assertThat(out.exitCode()).as("%s", out.failures()).isZero();
         assertThat(at(m, "end_reason")).isEqualTo("feed_exhausted");
         assertThat(num(m, "bus.topics.raw.published")).isEqualTo(93_954 + 74_655);
-        assertThat(num(m, "probe.stream_messages")).isEqualTo(93_953 + 74_654);
+        // the api's capture replay wraps each file's bare REST snapshot line as {"stream":"<sym>@depthSnapshot",...}
+        // (as the harvest bundle's capture replay always did): every raw message is now a stream message
+        assertThat(num(m, "probe.stream_messages")).isEqualTo(93_954 + 74_655);
         assertThat(num(m, "probe.off_clock")).isZero();
         assertThat(num(m, "probe.backwards")).isZero();
         assertThat((String) at(m, "started_at")).startsWith("2024-08-08T23:54");
         assertThat((double) at(m, "duration_s")).isBetween(300.0, 360.0);
+    }
+
+    /** Counts raw messages per stream prefix ({@code btcusdt@...}, {@code xbtusdt@...}). */
+    static final class StreamCount implements StageFactory {
+        @Override
+        public String kind() {
+            return "streamcount";
+        }
+
+        @Override
+        public Set<String> inputs() {
+            return Set.of("raw");
+        }
+
+        @Override
+        public Set<String> outputs() {
+            return Set.of();
+        }
+
+        @Override
+        public Stage create() {
+            return new Stage() {
+                StageContext ctx;
+
+                @Override
+                public void start(StageContext context) {
+                    ctx = context;
+                }
+
+                @Override
+                public void handle(Envelope e) {
+                    String t = ((RawMessage) e.payload()).text();
+                    ctx.metrics().increment(t.startsWith("{\"stream\":\"xbtusdt@") ? "aliased"
+                            : t.startsWith("{\"stream\":\"btcusdt@") ? "recorded" : "other");
+                }
+            };
+        }
+    }
+
+    /**
+     * The built-in capture replay (no replay bundle installed) loops and serves aliases: it is the api's
+     * {@code CaptureReplay}. Failed before the engine's own copy was deleted: that one ignored loop and aliases,
+     * so the run ended after the file's three messages with nothing served as XBTUSDT.
+     */
+    @Test
+    void builtInCaptureReplayLoopsAndServesAliases() throws Exception {
+        Path dir = Files.createDirectories(runs.resolve("data"));
+        Path file = dir.resolve("btcusdt_20240101.txt");
+        long t0 = 1_704_067_200_000_000_000L;
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            long ms = t0 / 1_000_000 + i * 1000L;
+            lines.append(t0 + i * 1_000_000_000L).append(" {\"stream\":\"btcusdt@trade\",\"data\":{\"e\":\"trade\",\"E\":")
+                    .append(ms).append(",\"T\":").append(ms).append(",\"s\":\"BTCUSDT\",\"t\":").append(100 + i)
+                    .append(",\"p\":\"42000.0\",\"q\":\"0.001\",\"X\":\"MARKET\",\"m\":false}}\n");
+        }
+        Files.writeString(file, lines);
+        TestPlans p = new TestPlans();
+        p.name = "capture-loop";
+        p.duration = Duration.ofSeconds(30);
+        ScenarioPlan base = p.plan();
+        SourceSpec source = new SourceSpec("capture", List.of(), List.of("trade"), "", List.of(file.toString()), true,
+                Map.of("XBTUSDT", "BTCUSDT"), Map.of(), Map.of("loop_gap_ms", 1000));
+        ScenarioPlan plan = new ScenarioPlan(base.name(), base.scriptFile(), base.scriptHash(), base.mode(), base.pace(),
+                base.seed(), base.duration(), source, List.of("streamcount"), List.of(), base.healthInterval(),
+                base.restartPolicy(), base.timeseries(), List.of(), List.of(), List.of(), Map.of(), "UTC");
+        Registry r = new Registry();
+        r.addStage(new StreamCount());
+        RunExtension probe = new RunExtension() {
+            RunContext ctx;
+
+            @Override
+            public String name() {
+                return "probe";
+            }
+
+            @Override
+            public void beforeStart(RunContext run) {
+                ctx = run;
+            }
+
+            @Override
+            public Map<String, Object> manifestSections() {
+                var m = ctx.metrics("streamcount");
+                return Map.of("probe", Map.of("recorded", m.counter("recorded"), "aliased", m.counter("aliased"),
+                        "other", m.counter("other")));
+            }
+        };
+        RunOutcome out = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> new SoakRun(plan, r, List.of(probe), EngineOptions.of(runs).withRunId("capture-loop")).run());
+        Map<String, Object> m = out.manifest();
+        assertThat(out.exitCode()).as("%s", out.failures()).isZero();
+        assertThat(at(m, "end_reason")).as("looping: the 3-message file never runs out").isEqualTo("duration");
+        // 30 s of a 3 s recording looped with a 1 s gap: passes start at 0, 3, 6, ... s (≥ 7 passes)
+        assertThat(num(m, "probe.recorded")).isGreaterThanOrEqualTo(20);
+        assertThat(num(m, "probe.aliased")).as("served as XBTUSDT too").isEqualTo(num(m, "probe.recorded"));
+        assertThat(num(m, "probe.other")).isZero();
     }
 }

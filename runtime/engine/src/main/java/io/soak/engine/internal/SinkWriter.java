@@ -137,7 +137,7 @@ final class SinkWriter {
         metrics.increment("crashes");
         lastError = StageSlot.oneLine(cause);
         LOG.warn("sink {} failed ({}); reopening and rewriting {} uncommitted rows", type, lastError, uncommitted.size());
-        long at = engine.clock().nanos();
+        long at = engine.clock.nanos();
         try {
             sink.close();
         } catch (Exception ignored) {
@@ -151,7 +151,7 @@ final class SinkWriter {
                     metrics.add("rows_rewritten", uncommitted.size());
                 }
                 written = uncommitted.size();
-                engine.sinkRecovered(this, lastError, at, uncommitted.size());
+                engine.faults.sinkRecovered(this, lastError, at, uncommitted.size());
                 return true;
             } catch (Exception again) {
                 attempt++;
@@ -159,7 +159,7 @@ final class SinkWriter {
             }
         }
         failed = true;
-        engine.sinkFailed(this, lastError, at);
+        engine.faults.sinkFailed(this, lastError, at);
         return false;
     }
 
