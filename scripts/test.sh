@@ -19,6 +19,18 @@ fi
 cleanup() { [[ -n "$started" ]] && "$services" stop || true; }
 trap cleanup EXIT
 
+# report.html is checked in a real headless browser (itests ReportInBrowserIT): Debian's chromium.
+if ! command -v chromium >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    sudo=""; [[ "$(id -u)" -ne 0 ]] && sudo="sudo"
+    echo "test.sh: installing chromium (apt-get) for the report.html browser test" >&2
+    { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium; } >&2 \
+      || echo "test.sh: WARNING: chromium could not be installed; the browser test will skip" >&2
+  else
+    echo "test.sh: WARNING: no chromium and no apt-get; the browser test will skip" >&2
+  fi
+fi
+
 # -Dsoak.services.env lets the tests find the URLs.
 rc=0
 mkdir -p "$ROOT/target"

@@ -75,7 +75,9 @@ class DualSinkEvidenceIT {
                 new Criterion("parity_total", "parity.total_diff_pct", "<", 0.5, "acceptance 4"),
                 new Criterion("parity_confirm", "parity.confirm_diff_pct", "<", 0.5, "acceptance 4"),
                 new Criterion("parity_strong_ratio", "parity.strong_ratio_diff_pct", "<", 0.5, "acceptance 4"),
-                new Criterion("signal_restarted", "status.processes.signal.restart_count", ">=", 1, "acceptance 8"));
+                new Criterion("signal_restarted", "status.processes.signal.restart_count", ">=", 1, "acceptance 8"),
+                new Criterion("waive.run_completed", "baseline", "waive", "run_completed",
+                        "the 345 s captures are replayed once: the feed ends before the 10 planned minutes"));
         return new ScenarioPlan("dual-sink-evidence", "<itest>", "0".repeat(64), Mode.REPLAY, Pace.MAX, 11L,
                 Duration.ofMinutes(10), source, List.of("harvest", "signal", "broker", "report"), List.of("jsonl", "sqlite"),
                 Duration.ofSeconds(10), RestartPolicy.defaults(), new TimeseriesSpec("none", "", false, Map.of(), Map.of()),

@@ -46,9 +46,14 @@ class MarketFeedIT {
     }
 
     private static ScenarioPlan plan(String name, Mode mode, Pace pace, Duration duration, SourceSpec source) {
+        return plan(name, mode, pace, duration, source, Map.of());
+    }
+
+    private static ScenarioPlan plan(String name, Mode mode, Pace pace, Duration duration, SourceSpec source,
+                                     Map<String, Object> config) {
         return new ScenarioPlan(name, "<itest>", "0".repeat(64), mode, pace, 7L, duration, source, List.of("harvest"),
                 List.of(), Duration.ofSeconds(10), RestartPolicy.defaults(),
-                new TimeseriesSpec("none", "", false, Map.of(), Map.of()), List.of(), List.of(), List.of(), Map.of(), "UTC");
+                new TimeseriesSpec("none", "", false, Map.of(), Map.of()), List.of(), List.of(), List.of(), config, "UTC");
     }
 
     @Test
@@ -59,9 +64,11 @@ class MarketFeedIT {
         RunOutcome r = HOST.newRun(plan("market-replay", Mode.REPLAY, Pace.MAX, Duration.ofMinutes(10), replay)).run();
 
         SourceSpec live = new SourceSpec("binance-ws", List.of("ETHUSDT"), streams, "", List.of(eth.toString()), false,
-                Map.of(), Map.of("serve", "files", "pace", "20x", "timestamps", "recorded"), Map.of());
-        // 345 s of recording at 20x: about 17 s, plus connecting
-        RunOutcome l = HOST.newRun(plan("market-live-20x", Mode.LIVE, new Pace(false, 1), Duration.ofSeconds(30), live)).run();
+                Map.of(), Map.of("serve", "files", "pace", "20x", "timestamps", "recorded", "stream_snapshots", true), Map.of());
+        // 345 s of recording at 20x: about 17 s, plus connecting. Event for event needs one connection in recording
+        // order (the legacy root) and the recording's own snapshot on the stream instead of a REST one.
+        RunOutcome l = HOST.newRun(plan("market-live-20x", Mode.LIVE, new Pace(false, 1), Duration.ofSeconds(30), live,
+                Map.of("source.layout", "legacy", "source.snapshot.rest", false))).run();
 
         Map<String, Object> rh = harvester(r);
         Map<String, Object> lh = harvester(l);

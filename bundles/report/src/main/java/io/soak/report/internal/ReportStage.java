@@ -10,7 +10,7 @@ import io.soak.api.stage.Stage;
 import io.soak.api.stage.StageContext;
 import io.soak.api.stage.StageMetrics;
 import io.soak.api.stage.Topics;
-import io.soak.api.stats.MinuteAccumulator;
+import io.soak.stats.MinuteAccumulator;
 import io.soak.api.stats.MinuteStats;
 import io.soak.api.time.Cancellable;
 import java.util.LinkedHashMap;
