@@ -106,12 +106,8 @@ final class BenchCommand implements Callable<Integer> {
         if (plan.mode() != Mode.REPLAY) {
             throw new UserException(Launcher.INVALID, "soak bench measures replays; " + script + " is " + plan.mode().id());
         }
-        for (String f : plan.source().files()) {
-            if (!Files.isRegularFile(Path.of(f))) {
-                throw new UserException(Launcher.INVALID, "recorded data not found: " + f
-                        + " (give --data <dir>, -Dsoak.shared.data or SOAK_DATA)");
-            }
-        }
+        // the full recordings (never the test fixture): exit 2 naming the file and the places searched
+        RunCommand.requireData(plan, script, launcher.env());
         Settings defaults = defaults(launcher);
         String stamp = io.soak.api.run.RunId.generate("bench-" + plan.name()).value();
         PrintWriter out = launcher.out();

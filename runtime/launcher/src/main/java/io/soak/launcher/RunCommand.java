@@ -196,7 +196,7 @@ final class RunCommand implements Callable<Integer> {
             if (!Files.isRegularFile(scenario)) {
                 throw new UserException(Launcher.INVALID, "scenario not found: " + scenario);
             }
-            return ScenarioLoader.load(scenario);
+            return requireData(ScenarioLoader.load(scenario), scenario, System.getenv());
         }
         if (!flags && config == null) {
             throw new UserException(Launcher.INVALID,
@@ -208,8 +208,21 @@ final class RunCommand implements Callable<Integer> {
         }
         Path file = configFile(launcher);
         // the dsl owns the contract's defaults (stages, sink); only the duration has no default there
-        return ImplicitScenario.fromFlags(Files.isRegularFile(file) || config != null ? file : null, enable, sink,
-                minutes == null ? 60 : minutes, launcher.env());
+        return requireData(ImplicitScenario.fromFlags(Files.isRegularFile(file) || config != null ? file : null, enable,
+                sink, minutes == null ? 60 : minutes, launcher.env()), null, launcher.env());
+    }
+
+    /**
+     * Refuses (exit 2, before anything starts) a plan whose recorded data is missing: one line naming the first
+     * missing file and, for a {@code data(...)} file, the data directory and the places searched for it.
+     */
+    static ScenarioPlan requireData(ScenarioPlan plan, Path script, Map<String, String> env) throws UserException {
+        Path scriptDir = script == null ? null : script.toAbsolutePath().getParent();
+        java.util.Optional<String> missing = io.soak.dsl.DataDirectory.missing(plan.source().files(), scriptDir, env);
+        if (missing.isPresent()) {
+            throw new UserException(Launcher.INVALID, missing.get());
+        }
+        return plan;
     }
 
     private Path configFile(Launcher launcher) {

@@ -91,15 +91,13 @@ class FeedOverSocketTest {
             try {
                 await().atMost(Duration.ofSeconds(80)).until(() -> Boolean.TRUE.equals(emulator.describe().get("done"))
                         && metrics.with("messages_per_stream.").values().stream().mapToLong(Long::longValue).sum()
-                        == 93_953 + 74_654 + 2);
+                        == SharedData.streamMessages(SharedData.BTC, SharedData.ETH) + 2);
             } finally {
                 source.stop();
             }
         }
-        assertThat(metrics.with("messages_per_stream.")).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "btcusdt@bookTicker", 66_089L, "btcusdt@trade", 21_313L, "btcusdt@depth@0ms", 6_551L,
-                "btcusdt@depthSnapshot", 1L, "ethusdt@bookTicker", 53_992L, "ethusdt@trade", 14_076L,
-                "ethusdt@depth@0ms", 6_586L, "ethusdt@depthSnapshot", 1L));
+        assertThat(metrics.with("messages_per_stream.")).containsExactlyInAnyOrderEntriesOf(
+                SharedData.perStream(SharedData.BTC, SharedData.ETH));
         assertThat(metrics.counter("parse_errors")).isZero();
         assertThat(metrics.counter("book_resyncs")).isZero();
         assertThat(metrics.counter("reconnect_count")).isZero();
@@ -109,7 +107,9 @@ class FeedOverSocketTest {
     @Timeout(90)
     void aDroppedConnectionReconnectsAfterOneSecondAndLosesNothingAfterwards() throws Exception {
         List<String> files = List.of(SharedData.file(SharedData.ETH).toString());
-        SourceSpec spec = emulatedLegacy(files, "40x", List.of("ETHUSDT"));
+        // 345 s of recording at 40x (8.6 s), or the 30 s fixture at 4x (7.5 s): time to drop and reconnect mid-way
+        SourceSpec spec = emulatedLegacy(files, io.soak.testdata.TestData.full() ? "40x" : "4x", List.of("ETHUSDT"));
+        long dropAfter = Math.min(5_000, SharedData.counts(SharedData.ETH).lines() / 4);
         TestMetrics metrics = new TestMetrics();
         List<String> received = Collections.synchronizedList(new ArrayList<>());
         try (WallTime time = new WallTime(); FeedEmulator emulator = new BinanceEmulatorFactory().start(spec, 1)) {
@@ -119,7 +119,7 @@ class FeedOverSocketTest {
                 return true;
             }, runDir));
             try {
-                await().atMost(Duration.ofSeconds(20)).until(() -> received.size() > 5_000);
+                await().atMost(Duration.ofSeconds(20)).until(() -> received.size() > dropAfter);
                 emulator.inject(new FaultSpec(Duration.ZERO, "feed-drop", "", Duration.ZERO, Map.of()));
                 await().atMost(Duration.ofSeconds(20)).until(() -> metrics.counter("reconnect_count") == 1);
                 await().atMost(Duration.ofSeconds(60)).until(() -> Boolean.TRUE.equals(emulator.describe().get("done")));
@@ -163,7 +163,8 @@ class FeedOverSocketTest {
     @Timeout(60)
     void stallCorruptFramesAndADepthGapAreSeenByTheStageWhichResyncsFromAFreshSnapshot() throws Exception {
         List<String> files = List.of(SharedData.file(SharedData.BTC).toString());
-        SourceSpec spec = emulated(files, "20x", List.of("BTCUSDT"));
+        // 345 s at 20x (17 s) or the 30 s fixture at 3x (10 s): the faults land mid-recording either way
+        SourceSpec spec = emulated(files, io.soak.testdata.TestData.full() ? "20x" : "3x", List.of("BTCUSDT"));
         TestMetrics metrics = new TestMetrics();
         AtomicLong seq = new AtomicLong();
         try (WallTime time = new WallTime(); FeedEmulator emulator = new BinanceEmulatorFactory().start(spec, 1)) {
