@@ -49,7 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class VerdictTrustIT {
 
-    private static final Path DATA = Path.of(System.getProperty("soak.shared.data", "../shared/data")).resolve("binance-usdm");
+    /** The full shared recordings when found, else the fixture of runtime/testdata. */
+    private static final Path DATA = io.soak.testdata.TestData.dir();
 
     @TempDir
     Path dir;
@@ -98,8 +99,8 @@ class VerdictTrustIT {
     }
 
     private static void assumeData() {
-        Assumptions.assumeTrue(Files.isRegularFile(DATA.resolve("btcusdt_20240808.gz")),
-                "recorded data not found under " + DATA.toAbsolutePath() + " (system property soak.shared.data): skipping");
+        // never skipped: TestData falls back to the fixture
+        org.assertj.core.api.Assertions.assertThat(DATA.resolve("btcusdt_20240808.gz")).isRegularFile();
     }
 
     /** The first {@code lines} stream messages of a capture, with or without its REST snapshot line. */

@@ -39,12 +39,8 @@ class EmulatorProtocolTest {
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     static Path btc() {
-        Path p = Path.of(System.getProperty("soak.shared.data", "../../../shared/data")).resolve("binance-usdm/btcusdt_20240808.gz");
-        if (!Files.isRegularFile(p)) {
-            p = Path.of("../../shared/data/binance-usdm/btcusdt_20240808.gz");
-        }
-        Assumptions.assumeTrue(Files.isRegularFile(p), "recorded data not found (" + p.toAbsolutePath() + "): skipping");
-        return p.toAbsolutePath();
+        // the full shared recordings when found, else the fixture of runtime/testdata: never skipped
+        return io.soak.testdata.TestData.file(io.soak.testdata.TestData.BTC).toAbsolutePath();
     }
 
     static FeedEmulator start(String pace, Map<String, Object> extra) throws Exception {
