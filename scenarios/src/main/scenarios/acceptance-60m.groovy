@@ -39,7 +39,14 @@ soak {
     required false                               // an unreachable server never stops the run
   }
 
-  alerts { standard() }
+  alerts {
+    standard()
+    // A minute's strong ratio over n confirmed decisions has a binomial noise of sqrt(p(1-p)/n): about 0.03 at
+    // n = 150 and p = 0.18, already larger than the MAD of the looped recordings' minutes (0.01-0.015). Minutes
+    // thinner than that (the quiet minutes of the 6 looped symbols; 374 confirmed a minute on average) are not
+    // judged, so a collapse is a collapse and not the sampling noise of a thin minute.
+    rule('strong_ratio_collapse') { minTotal 150 }
+  }
   faults { at 30.minutes, kill: 'signal' }
   reportTimeZone env('REPORT_TZ', 'UTC')
 

@@ -1,4 +1,4 @@
-// expect: line 3: swap 'sigal' is not a stage of this plan
+// expect: line 3: swap jar: 'hot/x.jar' does not exist
 soak {
   faults { at 1.minutes, swap: 'sigal', jar: 'hot/x.jar' }
 }

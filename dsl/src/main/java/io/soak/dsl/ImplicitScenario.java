@@ -273,9 +273,19 @@ public final class ImplicitScenario {
             if (var(env, "INFLUX_TOKEN") != null) {
                 secrets.put("token", var(env, "INFLUX_TOKEN"));
             }
+            if (var(env, "INFLUX_DB") != null) {
+                options.put("db", var(env, "INFLUX_DB"));
+            }
         }
         if (type.equals("prometheus")) {
             options.put("job", "soak");
+            String del = var(env, "TIMESERIES_DELETE_ON_FINISH");
+            if (del != null) {
+                if (!del.equals("true") && !del.equals("false")) {
+                    throw error("TIMESERIES_DELETE_ON_FINISH must be true or false, got '" + del + "'");
+                }
+                options.put("delete_on_finish", del);
+            }
         }
         String required = var(env, "TIMESERIES_REQUIRED");
         if (required != null && !required.equals("true") && !required.equals("false")) {
@@ -365,8 +375,8 @@ public final class ImplicitScenario {
         }
         b.append(" --enable ").append(String.join(",", stages)).append(" --sink ").append(String.join(",", sinks))
                 .append(" --minutes ").append(minutes).append('\n');
-        for (String k : List.of("V13_REPLAY_MODE", "TIMESERIES_TYPE", "TIMESERIES_URL", "TIMESERIES_REQUIRED", "INFLUX_ORG",
-                "INFLUX_BUCKET", "REPORT_TZ", "SOAK_CAPTURE_FILES", "SOAK_SYMBOLS", "SOAK_STREAMS", "SOAK_ENDPOINT",
+        for (String k : List.of("V13_REPLAY_MODE", "TIMESERIES_TYPE", "TIMESERIES_URL", "TIMESERIES_REQUIRED",
+                "TIMESERIES_DELETE_ON_FINISH", "INFLUX_ORG", "INFLUX_BUCKET", "INFLUX_DB", "REPORT_TZ", "SOAK_CAPTURE_FILES", "SOAK_SYMBOLS", "SOAK_STREAMS", "SOAK_ENDPOINT",
                 "SOAK_PACE", "SOAK_SEED", "SOAK_FAULTS")) {
             String v = var(env, k);
             if (v != null) {

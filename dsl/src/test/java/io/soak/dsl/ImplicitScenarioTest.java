@@ -128,4 +128,14 @@ class ImplicitScenarioTest {
         assertThatThrownBy(() -> ImplicitScenario.fromFlags(null, ALL, "du al!", 60, Map.of()))
                 .hasMessage("(<flags>) --sink must be jsonl, sqlite or dual, got 'du al!'");
     }
+
+    @Test
+    void thePushgatewayGroupDeletionCanBeSetInTheFlagsForm() {
+        ScenarioPlan p = ImplicitScenario.fromFlags(null, ALL, "dual", 60, Map.of("TIMESERIES_TYPE", "prometheus",
+                "TIMESERIES_DELETE_ON_FINISH", "false"));
+        assertThat(p.timeseries().options()).containsEntry("delete_on_finish", "false");
+        assertThatThrownBy(() -> ImplicitScenario.fromFlags(null, ALL, "dual", 60, Map.of("TIMESERIES_TYPE", "prometheus",
+                "TIMESERIES_DELETE_ON_FINISH", "yes")))
+                .hasMessage("(<flags>) TIMESERIES_DELETE_ON_FINISH must be true or false, got 'yes'");
+    }
 }

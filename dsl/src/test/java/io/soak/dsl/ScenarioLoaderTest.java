@@ -239,15 +239,29 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void refusesFaultsNothingCanCarryOutWithTheLine(@TempDir Path dir) throws Exception {
+        assertThat(error("soak {\n  sinks 'jsonl'\n  faults {\n    at 1.minutes, slow: 'sqlite', for: 1.minutes\n  }\n}"))
+                .isEqualTo("(bad.groovy, line 4) soak.faults.at 1m slow: 'sqlite' is not a sink of this plan (sinks jsonl)");
+        assertThat(error("soak {\n  faults {\n    at 1.minutes, swap: 'signal', jar: 'hot/no-such-signal.jar'\n  }\n}"))
+                .startsWith("(bad.groovy, line 3) soak.faults.at 1m swap jar: 'hot/no-such-signal.jar' does not exist (looked in ");
+        assertThat(error("soak {\n  timeseries { type 'none' }\n  faults {\n    at 1.minutes, timeseries: 'outage', for: 1.minutes\n  }\n}"))
+                .isEqualTo("(bad.groovy, line 4) soak.faults.at 1m timeseries: 'outage' needs a time-series target, and this plan has timeseries type 'none'");
+        java.nio.file.Path jar = java.nio.file.Files.writeString(dir.resolve("signal-2.jar"), "jar");
+        FaultSpec swap = load("soak { faults { at 1.minutes, swap: 'signal', jar: '" + jar + "' } }").faults().get(0);
+        assertThat(swap.params()).containsEntry("jar", jar.toString());
+    }
+
+    @Test
     void buildsEveryFaultKind() {
         List<FaultSpec> faults = load("""
                 soak {
                   duration 60.minutes
+                  sinks 'dual'
                   faults {
                     at 1.minutes, kill: 'signal'
                     at 2.minutes, crash: 'broker'
                     at 3.minutes, hang: 'report', for: 20.seconds
-                    at 4.minutes, swap: 'signal', jar: 'hot/signal-2.jar'
+                    at 4.minutes, swap: 'signal', jar: 'pom.xml'
                     at 5.minutes, feed: 'drop'
                     at 6.minutes, feed: 'stall', target: 'btcusdt@aggTrade', for: 200.seconds
                     at 7.minutes, feed: 'latency', latency: 500.millis, for: 1.minutes
@@ -261,7 +275,7 @@ class ScenarioLoaderTest {
 
         assertThat(faults).extracting(FaultSpec::kind).containsExactly("kill", "crash", "hang", "swap", "feed-drop",
                 "feed-stall", "feed-latency", "feed-corrupt", "feed-gap", "timeseries-outage", "slow-sink");
-        assertThat(faults.get(3).params()).containsEntry("jar", "hot/signal-2.jar");
+        assertThat(faults.get(3).params()).containsEntry("jar", Path.of("pom.xml").toAbsolutePath().toString());
         assertThat(faults.get(6).params()).containsEntry("ms", 500L);
         assertThat(faults.get(7).params()).containsEntry("count", 5L);
         assertThat(faults.get(9).target()).isEqualTo("timeseries");

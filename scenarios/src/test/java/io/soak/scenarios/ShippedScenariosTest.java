@@ -6,6 +6,7 @@ import io.soak.api.plan.Criterion;
 import io.soak.api.plan.Mode;
 import io.soak.api.plan.ScenarioPlan;
 import io.soak.dsl.ScenarioLoader;
+import io.soak.testdata.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,13 +113,24 @@ class ShippedScenariosTest {
     }
 
     @Test
-    void sharedCapturesResolveWhenTheSharedDataIsPresent() {
-        ScenarioPlan p = load("acceptance-60m.groovy");
-        Path first = Path.of(p.source().files().get(0));
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(first.getParent()),
-                "shared data not present at " + first.getParent() + " (set -Dsoak.shared.data); skipping the existence check");
-
-        assertThat(p.source().files()).allSatisfy(f -> assertThat(Path.of(f)).isRegularFile());
+    void sharedCapturesResolveAgainstTheDataDirectory() {
+        // the full shared recordings when found, else the fixture of runtime/testdata (same file names): data(...)
+        // of the scenario resolves against soak.shared.data to existing files either way (never a skip)
+        String old = System.getProperty(TestData.PROPERTY);
+        Path root = TestData.useForScenarios();
+        try {
+            ScenarioPlan p = load("acceptance-60m.groovy");
+            assertThat(p.source().files()).hasSize(2).allSatisfy(f -> {
+                assertThat(Path.of(f)).isRegularFile();
+                assertThat(Path.of(f)).startsWith(root);
+            });
+        } finally {
+            if (old == null) {
+                System.clearProperty(TestData.PROPERTY);
+            } else {
+                System.setProperty(TestData.PROPERTY, old);
+            }
+        }
     }
 
     @Test

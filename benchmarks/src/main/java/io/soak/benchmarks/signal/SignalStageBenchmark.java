@@ -30,8 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * market events), pre-parsed into api events and envelopes: parsing is excluded. One invocation feeds the
  * whole recording to a fresh stage; the score is per market event.
  *
- * <p>{@code intervalMs=250} is the production cadence; {@code intervalMs=0} evaluates (median, MAD, two
- * z-scores, guards, a Decision) on every trade, to show the cost of the robust window.
+ * <p>{@code intervalMs=250} is the production cadence; {@code intervalMs=0} evaluates (two z-scores, guards, a
+ * Decision) on every trade, to show the cost of the robust window. {@code zMethod} rank: two binary searches and
+ * an inverse normal per z; mad: median and MAD walk.
  *
  * <p>Run: {@code java -Dsoak.shared.data=/work/shared/data -jar benchmarks/target/benchmarks.jar SignalStage -prof gc}
  */
@@ -48,6 +49,10 @@ public class SignalStageBenchmark {
 
     @Param({"250", "0"})
     public long intervalMs;
+
+    /** {@code signal.z.method}: rank (the calibrated default, issue #14) or mad (DOMAIN.md's estimator). */
+    @Param({"rank", "mad"})
+    public String zMethod;
 
     private Envelope[] envelopes;
     private Stage stage;
@@ -70,7 +75,7 @@ public class SignalStageBenchmark {
 
     @Setup(Level.Invocation)
     public void freshStage() throws Exception {
-        context = new FakeStageContext(Map.of("decision.interval_ms", intervalMs), 1L, null);
+        context = new FakeStageContext(Map.of("decision.interval_ms", intervalMs, "z.method", zMethod), 1L, null);
         stage = new SignalStageFactory().create();
         stage.start(context);
     }

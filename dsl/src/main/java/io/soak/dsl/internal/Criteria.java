@@ -22,7 +22,21 @@ public final class Criteria {
     public static final Map<String, String> COMPARATORS = Map.of(
             "below", "<", "atMost", "<=", "atLeast", ">=", "above", ">", "equals", "==", "is", "==", "not", "!=");
 
+    /**
+     * The baseline criteria every run carries (the engine's {@code Baseline}); a scenario waives one, or a family,
+     * only explicitly with {@code waive '<name>', because: '…'} (recorded in the manifest's plan and verdict).
+     */
+    public static final List<String> BASELINE = List.of("run_completed", "messages_handled", "substream", "decisions",
+            "book_synced", "live_connected", "evidence_consistent");
+    /** The operator of a waiver (the engine's {@code Baseline.WAIVE_OP}). */
+    public static final String WAIVE_OP = "waive";
+
     private Criteria() {
+    }
+
+    /** A waiver of the baseline criterion (or family) {@code name}: not a check, the reason is its description. */
+    public static Criterion waiver(String name, String reason) {
+        return new Criterion("waive." + name, "baseline", WAIVE_OP, name, reason);
     }
 
     static Criterion of(String name, String path, String op, Object expected, String description) {

@@ -166,27 +166,12 @@ public final class Evaluation {
     }
 
     /**
-     * The shared data directory: system property {@code soak.shared.data}, else environment {@code SOAK_DATA},
-     * else the first {@code shared/data} directory found walking up from the script's directory (the layout
-     * {@code <work>/shared/data} beside {@code <work>/<project>}), else {@code ../shared/data} from there.
+     * The shared data directory ({@link io.soak.dsl.DataDirectory}): system property {@code soak.shared.data}, else
+     * environment {@code SOAK_DATA}, else the first {@code shared/data} directory found walking up from the script's
+     * directory (the layout {@code <work>/shared/data} beside {@code <work>/<project>}), else {@code ../shared/data}.
      */
     Path dataRoot() {
-        String prop = System.getProperty("soak.shared.data");
-        if (prop != null && !prop.isBlank()) {
-            return Path.of(prop).toAbsolutePath().normalize();
-        }
-        String fromEnv = env("SOAK_DATA");
-        if (fromEnv != null) {
-            return Path.of(fromEnv).toAbsolutePath().normalize();
-        }
-        Path start = (scriptDir != null ? scriptDir : Path.of("")).toAbsolutePath().normalize();
-        for (Path d = start; d != null; d = d.getParent()) {
-            Path candidate = d.resolve("shared").resolve("data");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        return start.resolve("../shared/data").normalize();
+        return io.soak.dsl.DataDirectory.find(scriptDir, env).root();
     }
 
     String data(String relative) {

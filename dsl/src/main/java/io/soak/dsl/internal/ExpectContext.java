@@ -47,6 +47,7 @@ public final class ExpectContext extends BlockContext {
             case "metric" -> "metric 'bus.topics.decision.published', '>', 0";
             case "published", "dropped" -> setting + " 'decision', atLeast: 1";
             case "minutesClosed" -> "minutesClosed atLeast: 60";
+            case "waive" -> "waive 'book_synced', because: 'why this run need not meet it'";
             default -> null;
         };
     }
@@ -365,6 +366,39 @@ public final class ExpectContext extends BlockContext {
         opts.forEach((k, v) -> (k.equals("name") || k.equals("description") ? naming : cmp).put(k, v));
         Object[] c = comparison("metric", cmp, Set.of("name", "description"));
         metric(naming, path, c[0], c[1]);
+    }
+
+    /**
+     * {@code waive 'book_synced', because: 'the feed serves partial depth only'}: takes a baseline criterion (or
+     * a family: {@code substream} waives every {@code substream.<symbol@stream>}) out of the verdict for this
+     * scenario. The criterion is still evaluated and listed, marked waived with the reason; the waiver is in the
+     * manifest's plan. Names: run_completed, messages_handled, substream, decisions, book_synced, live_connected,
+     * evidence_consistent (optionally {@code .<member>}, for example {@code book_synced.BTCUSDT}).
+     */
+    public void waive(Map<String, Object> opts, Object name) {
+        enter("waive");
+        String f = field("waive");
+        String n = Values.text(f, name);
+        String family = n.contains(".") ? n.substring(0, n.indexOf('.')) : n;
+        if (!Criteria.BASELINE.contains(family) || n.endsWith(".")) {
+            throw new DslError(f + ": unknown baseline criterion " + Values.show(name) + "; known: "
+                    + String.join(", ", Criteria.BASELINE));
+        }
+        for (String k : opts.keySet()) {
+            if (!k.equals("because")) {
+                throw new DslError("unknown option '" + k + ":' of " + f + "; known: because");
+            }
+        }
+        Object why = opts.get("because");
+        String reason = why == null ? "" : Values.text(f + " because:", why).strip();
+        if (reason.isEmpty()) {
+            throw new DslError(f + " " + Values.show(name) + " needs because: 'the reason'" + usage("waive"));
+        }
+        add(Criteria.waiver(n, reason));
+    }
+
+    public void waive(Object name) {
+        waive(Map.of(), name);
     }
 
     /**

@@ -134,10 +134,28 @@ public final class FaultsContext extends BlockContext {
         return openLine;
     }
 
-    List<FaultSpec> build(Duration runDuration) {
+    /**
+     * The plan's faults, refusing (with the line) what nothing in this plan can carry out: a fault at or after
+     * the end, a {@code slow:} target that is not one of the plan's sinks, a {@code swap} jar that does not
+     * exist (relative paths: the script's directory, then the working directory; the plan holds the absolute
+     * path), a {@code timeseries: 'outage'} when the plan exports nowhere ({@code timeseries type 'none'}).
+     */
+    List<FaultSpec> build(Duration runDuration, List<String> sinks, String timeseriesType) {
         List<FaultSpec> out = new ArrayList<>();
         for (Entry e : entries) {
             FaultSpec s = e.spec();
+            String what = field("at") + " " + Values.format(s.at());
+            if (s.kind().equals("slow-sink") && !sinks.contains(s.target())) {
+                throw new DslError(e.line(), what + " slow: " + Values.show(s.target()) + " is not a sink of this plan (sinks "
+                        + String.join(", ", sinks) + ")");
+            }
+            if (s.kind().equals("timeseries-outage") && "none".equals(timeseriesType)) {
+                throw new DslError(e.line(), what + " timeseries: 'outage' needs a time-series target, and this plan has "
+                        + "timeseries type 'none'");
+            }
+            if (s.kind().equals("swap")) {
+                s = withJar(s, e.line(), what);
+            }
             if (s.at().compareTo(runDuration) >= 0) {
                 throw new DslError(e.line(), field("at") + " " + Values.format(s.at()) + " (" + s.kind()
                         + (s.target().isEmpty() ? "" : " " + s.target()) + ") must be before the end of the run (soak.duration "
@@ -147,5 +165,34 @@ public final class FaultsContext extends BlockContext {
         }
         out.sort(java.util.Comparator.comparing(FaultSpec::at));
         return out;
+    }
+
+    private FaultSpec withJar(FaultSpec s, int line, String what) {
+        String jar = String.valueOf(s.params().get("jar"));
+        java.nio.file.Path p;
+        try {
+            p = java.nio.file.Path.of(jar);
+        } catch (java.nio.file.InvalidPathException x) {
+            throw new DslError(line, what + " swap jar: " + Values.show(jar) + " is not a valid path");
+        }
+        List<java.nio.file.Path> tried = new ArrayList<>();
+        if (p.isAbsolute()) {
+            tried.add(p);
+        } else {
+            if (eval.scriptDir != null) {
+                tried.add(eval.scriptDir.resolve(p));
+            }
+            tried.add(java.nio.file.Path.of("").toAbsolutePath().resolve(p));
+        }
+        for (java.nio.file.Path t : tried) {
+            if (java.nio.file.Files.isRegularFile(t)) {
+                Map<String, Object> params = new TreeMap<>(s.params());
+                params.put("jar", t.toAbsolutePath().normalize().toString());
+                return new FaultSpec(s.at(), s.kind(), s.target(), s.duration(), params);
+            }
+        }
+        throw new DslError(line, what + " swap jar: " + Values.show(jar) + " does not exist (looked in "
+                + String.join(", ", tried.stream().map(t -> t.toAbsolutePath().normalize().getParent().toString()).distinct().toList())
+                + ")");
     }
 }

@@ -260,7 +260,7 @@ public final class SoakContext extends BlockContext {
         SourceSpec src = (source == null ? new SourceContext(eval) : source).build(m);
         TimeseriesSpec ts = timeseries == null ? TimeseriesSpec.file() : timeseries.build();
         List<AlertRuleSpec> al = alerts == null ? List.copyOf(Defaults.standardAlerts().values()) : alerts.build();
-        List<FaultSpec> fs = faults == null ? List.of() : faults.build(d);
+        List<FaultSpec> fs = faults == null ? List.of() : faults.build(d, sk, ts.type());
         PlanChecks.faultTargets(fs, faults, st, sk, src);
         Map<String, Object> cfg = config == null ? Map.of() : config.build();
         List<Criterion> ex = expect == null ? List.of() : expect.build(st, sk, ts.type(), d, fs,

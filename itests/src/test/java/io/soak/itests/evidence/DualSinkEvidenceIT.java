@@ -2,6 +2,7 @@ package io.soak.itests.evidence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.soak.testdata.TestData;
 import io.soak.api.plan.Criterion;
 import io.soak.api.plan.FaultSpec;
 import io.soak.api.plan.Mode;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,10 +52,14 @@ class DualSinkEvidenceIT {
 
     @BeforeAll
     static void data() {
-        Path dir = Path.of(System.getProperty("soak.shared.data", "../shared/data")).resolve("binance-usdm");
-        Assumptions.assumeTrue(Files.isRegularFile(dir.resolve("btcusdt_20240808.gz")),
-                "recorded data not found under " + dir.toAbsolutePath() + " (system property soak.shared.data): skipping");
-        data = dir.toAbsolutePath();
+        // the full shared recordings (345 s) when found, else the 30 s fixture of runtime/testdata (never a skip)
+        data = TestData.dir();
+        System.out.println("DualSinkEvidenceIT reads the " + TestData.describe());
+    }
+
+    /** A fault time on the 345 s recordings, scaled to the 30 s fixture when that is what is read. */
+    private static Duration at(int secondsOnFullRecordings) {
+        return Duration.ofSeconds(TestData.full() ? secondsOnFullRecordings : secondsOnFullRecordings * 30L / 345);
     }
 
     private static ScenarioPlan plan() {
@@ -63,15 +67,17 @@ class DualSinkEvidenceIT {
                 List.of(data.resolve("btcusdt_20240808.gz").toString(), data.resolve("ethusdt_20240808.gz").toString()),
                 false, Map.of(), Map.of(), Map.of());
         List<FaultSpec> faults = List.of(
-                new FaultSpec(Duration.ofSeconds(120), "kill", "signal", Duration.ZERO, Map.of()),
-                new FaultSpec(Duration.ofSeconds(200), "crash", "sqlite", Duration.ZERO, Map.of()),
-                new FaultSpec(Duration.ofSeconds(260), "crash", "jsonl", Duration.ZERO, Map.of()));
+                new FaultSpec(at(120), "kill", "signal", Duration.ZERO, Map.of()),
+                new FaultSpec(at(200), "crash", "sqlite", Duration.ZERO, Map.of()),
+                new FaultSpec(at(260), "crash", "jsonl", Duration.ZERO, Map.of()));
         List<Criterion> expect = List.of(
                 new Criterion("parity_exact", "parity.exact_match", "==", true, "the two sinks hold the same rows"),
                 new Criterion("parity_total", "parity.total_diff_pct", "<", 0.5, "acceptance 4"),
                 new Criterion("parity_confirm", "parity.confirm_diff_pct", "<", 0.5, "acceptance 4"),
                 new Criterion("parity_strong_ratio", "parity.strong_ratio_diff_pct", "<", 0.5, "acceptance 4"),
-                new Criterion("signal_restarted", "status.processes.signal.restart_count", ">=", 1, "acceptance 8"));
+                new Criterion("signal_restarted", "status.processes.signal.restart_count", ">=", 1, "acceptance 8"),
+                new Criterion("waive.run_completed", "baseline", "waive", "run_completed",
+                        "the 345 s captures are replayed once: the feed ends before the 10 planned minutes"));
         return new ScenarioPlan("dual-sink-evidence", "<itest>", "0".repeat(64), Mode.REPLAY, Pace.MAX, 11L,
                 Duration.ofMinutes(10), source, List.of("harvest", "signal", "broker", "report"), List.of("jsonl", "sqlite"),
                 Duration.ofSeconds(10), RestartPolicy.defaults(), new TimeseriesSpec("none", "", false, Map.of(), Map.of()),

@@ -34,6 +34,7 @@ final class CounterPlans {
             Duration.ofMinutes(10), Duration.ofSeconds(5));
     final List<FaultSpec> faults = new ArrayList<>();
     final Map<String, Object> config = new TreeMap<>();
+    List<String> sinks = List.of();
 
     CounterPlans fault(Duration at, String kind, String target) {
         faults.add(new FaultSpec(at, kind, target, Duration.ZERO, Map.of()));
@@ -48,9 +49,15 @@ final class CounterPlans {
         }
         SourceSpec source = new SourceSpec("counter", List.of("TEST"), List.of(), "", List.of(), false, Map.of(),
                 Map.of(), settings);
-        return new ScenarioPlan(name, "<itest>", "0".repeat(64), mode, pace, 7, duration, source, CHAIN, List.of(),
+        return new ScenarioPlan(name, "<itest>", "0".repeat(64), mode, pace, 7, duration, source, CHAIN, sinks,
                 Duration.ofSeconds(1), policy, new TimeseriesSpec("none", "", false, Map.of(), Map.of()), List.of(),
-                faults, List.of(), config, "UTC");
+                faults, expectations(), config, "UTC");
+    }
+
+    /** A finite counter feed ends before the planned duration on purpose: such plans waive run_completed. */
+    private List<io.soak.api.plan.Criterion> expectations() {
+        return count == null ? List.of() : List.of(new io.soak.api.plan.Criterion("waive.run_completed", "baseline",
+                "waive", "run_completed", "a finite counter feed (" + count + " numbers) ends before the duration"));
     }
 
     /** A dotted path into a manifest tree (list elements by index). */

@@ -1,14 +1,13 @@
 package io.soak.itests.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.soak.launcher.Launcher;
+import io.soak.testdata.TestData;
 import io.soak.testing.SoakHost;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +29,9 @@ class RunContractIT {
     @Test
     @SuppressWarnings("unchecked")
     void runContractFlagsAndEnvironmentBecomeThePlanAndTheExitCodeFollowsTheVerdict() throws Exception {
-        Path data = sharedData().resolve("binance-usdm");
-        Path btc = data.resolve("btcusdt_20240808.gz");
-        Path eth = data.resolve("ethusdt_20240808.gz");
-        assumeTrue(Files.isRegularFile(btc) && Files.isRegularFile(eth),
-                "recorded captures not found under " + data + " (system property soak.shared.data): skipping");
+        // the full shared recordings when found, else the 30 s fixture of runtime/testdata (never a skip)
+        Path btc = TestData.file(TestData.BTC);
+        Path eth = TestData.file(TestData.ETH);
         Path home = Path.of(System.getProperty(SoakHost.HOME_PROPERTY, "target/soak-home"));
         Map<String, String> env = Map.of("V13_REPLAY_MODE", "1", "REPORT_TZ", "Asia/Tokyo",
                 "SOAK_CAPTURE_FILES", btc + "," + eth, "TIMESERIES_TYPE", "file");
@@ -60,10 +57,5 @@ class RunContractIT {
         boolean passed = Boolean.TRUE.equals(CounterPlans.at(m, "verdict.passed"));
         assertThat(code).as("%s\n%s", out, err).isEqualTo(passed ? 0 : 1);
         assertThat(out.toString()).contains(passed ? "PASS run contract" : "FAIL run contract");
-    }
-
-    private static Path sharedData() {
-        String p = System.getProperty("soak.shared.data");
-        return p != null ? Path.of(p) : Path.of("../../shared/data");
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.soak.launcher.Launcher;
 import io.soak.testing.SoakHost;
+import io.soak.testdata.TestData;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,16 +75,34 @@ class ShippedScenariosIT {
 
     @Test
     void acceptanceCardPassesOnTheRecordingsLoopedToSixtyMinutes() throws Exception {
-        Path data = Path.of(System.getProperty("soak.shared.data", "../shared/data")).resolve("binance-usdm");
-        Assumptions.assumeTrue(Files.isRegularFile(data.resolve("btcusdt_20240808.gz")),
-                "recorded data not found under " + data.toAbsolutePath() + " (system property soak.shared.data): skipping");
+        // the full shared recordings when found, else the 30 s fixture of runtime/testdata looped to 60 minutes
+        // (same file names: the scenario's data('binance-usdm/...') resolves to whichever): never a skip
+        TestData.useForScenarios();
+        System.out.println("acceptance-60m runs on the " + TestData.describe());
         Map<String, Object> m = runPassingAndVerify("acceptance-60m.groovy", "acceptance");
         assertThat(at(m, "health.ticks")).isEqualTo(360);
-        assertThat(((Number) at(m, "bus.topics.raw.published")).longValue()).isGreaterThan(5_000_000L);
+        // 6 symbols (2 recorded, 4 aliases) for 60 minutes: ~5.3 M raw messages on the full recordings, ~5.0 M on
+        // the fixture (its 30 s pass is a little less busy)
+        assertThat(((Number) at(m, "bus.topics.raw.published")).longValue())
+                .isGreaterThan(TestData.full() ? 5_000_000L : 4_500_000L);
         assertThat(at(m, "harvester_metrics.queue_dropped")).isEqualTo(0);
         assertThat(at(m, "harvester_metrics.book_resyncs")).isEqualTo(0);
+        // books true at every loop seam (issue 11 item 4): a seam snapshot per symbol and pass, every pass ended
+        // synced, no crossed or locked book, no order refused for one
+        assertThat(((Number) at(m, "harvester_metrics.book_seams")).longValue()).isGreaterThanOrEqualTo(6 * 9);
+        assertThat(at(m, "harvester_metrics.book_passes_synced")).isEqualTo(at(m, "harvester_metrics.book_seams"));
+        assertThat(at(m, "harvester_metrics.book_crossed")).isEqualTo(0);
+        assertThat(at(m, "harvester_metrics.book_locked")).isEqualTo(0);
+        assertThat(at(m, "status.processes.broker.metrics.rejected_crossed_book")).isEqualTo(0);
         assertThat(((Number) at(m, "status.processes.signal.max_recovery_ms")).longValue()).isLessThanOrEqualTo(12_000);
         assertThat(at(m, "parity.exact_match")).isEqualTo(true);
         assertThat(at(m, "broker.invariants_ok")).isEqualTo(true);
+        // issue #14: on the calibrated signal the strong share is a tail with real minute-to-minute spread, so
+        // strong_ratio_collapse does not ride on noise over the looped recordings (it fired on 7-13 % dips of
+        // an 81 % strong share before); the alert drill shows it still fires and resolves on a real collapse
+        @SuppressWarnings("unchecked")
+        List<String> fired = (List<String>) at(m, "alerts.fired_rules");
+        System.out.println("acceptance-60m alerts fired: " + fired);
+        assertThat(fired).as("alerts fired over the 60 looped minutes").doesNotContain("strong_ratio_collapse");
     }
 }

@@ -137,28 +137,28 @@ class AlertRulesOracleIT {
                 interval: 1m
                 rules:
                   - alert: no_signals
-                    expr: soak_minute_total == 0
+                    expr: soak_last_minute_signals == 0
                     for: 1m
                     labels: {severity: critical}
                   - alert: low_consistency
-                    expr: soak_low_consistency_share > 0.8 and soak_minute_decisions >= 20
+                    expr: soak_low_consistency_share > 0.8 and soak_last_minute_decisions >= 20
                     labels: {severity: warning}
                   - alert: strong_ratio_collapse
                     expr: |
                       (
-                          (soak_strong_ratio and soak_minute_total >= 20)
+                          (soak_strong_ratio and soak_last_minute_signals >= 20)
                             < (
-                                quantile_over_time(0.5, (soak_strong_ratio and soak_minute_total >= 20)[14m:1m] offset 1m)
+                                quantile_over_time(0.5, (soak_strong_ratio and soak_last_minute_signals >= 20)[14m:1m] offset 1m)
                                 - 3 * 1.4826 * quantile_over_time(0.5, abs(
-                                      (soak_strong_ratio and soak_minute_total >= 20)
-                                      - quantile_over_time(0.5, (soak_strong_ratio and soak_minute_total >= 20)[14m:1m] @ end() offset 1m)
+                                      (soak_strong_ratio and soak_last_minute_signals >= 20)
+                                      - quantile_over_time(0.5, (soak_strong_ratio and soak_last_minute_signals >= 20)[14m:1m] @ end() offset 1m)
                                   )[14m:1m] offset 1m)
                               )
                         or
-                          (soak_strong_ratio and soak_minute_total >= 20)
-                            < 0.25 * quantile_over_time(0.5, (soak_strong_ratio and soak_minute_total >= 20)[14m:1m] offset 1m)
+                          (soak_strong_ratio and soak_last_minute_signals >= 20)
+                            < 0.25 * quantile_over_time(0.5, (soak_strong_ratio and soak_last_minute_signals >= 20)[14m:1m] offset 1m)
                       )
-                      and count_over_time((soak_strong_ratio and soak_minute_total >= 20)[14m:1m] offset 1m) >= 10
+                      and count_over_time((soak_strong_ratio and soak_last_minute_signals >= 20)[14m:1m] offset 1m) >= 10
                     labels: {severity: warning}
                   - alert: export_failing
                     expr: soak_export_consecutive_failures >= 3
@@ -172,8 +172,8 @@ class AlertRulesOracleIT {
         StringBuilder b = new StringBuilder();
         b.append("rule_files:\n  - rules.yml\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n");
         // a closed minute i is a sample at the end of the minute, (i+1) minutes after the start
-        series(b, "soak_minute_total", series, m -> (double) m.total());
-        series(b, "soak_minute_decisions", series, m -> (double) m.decisions());
+        series(b, "soak_last_minute_signals", series, m -> (double) m.total());
+        series(b, "soak_last_minute_decisions", series, m -> (double) m.decisions());
         series(b, "soak_low_consistency_share", series, Minute::lowShare);
         series(b, "soak_strong_ratio", series, m -> m.total() == 0 ? 0 : (double) m.strong() / m.total());
         series(b, "soak_export_consecutive_failures", series, m -> (double) m.exportFailures());

@@ -48,7 +48,23 @@ class FileExportIT {
         String text = Files.readString(file);
         assertThat(text).endsWith("\n# EOF\n");
         assertThat(text.split("# EOF", -1)).hasSize(2);
-        assertThat(text).contains("# TYPE soak_signals counter\n").contains("soak_signals_total{run_id=\"it-file\",sink=\"jsonl\",symbol=\"all\"} 120 ");
+        assertThat(text).contains("# TYPE soak_signals counter\n")
+                .contains("soak_signals_total{run_id=\"it-file\",sink=\"jsonl\",symbol=\"BTCUSDT\"} 120 ");
+        // case 3: strictly valid: every family once, each series' points together (no "clashing name")
+        java.util.List<String> types = text.lines().filter(l -> l.startsWith("# TYPE ")).toList();
+        assertThat(types).doesNotHaveDuplicates();
+        java.util.Set<String> closedSeries = new java.util.HashSet<>();
+        String current = null;
+        for (String l : text.lines().filter(l -> !l.startsWith("#")).toList()) {
+            String series = l.substring(0, l.lastIndexOf(' ', l.lastIndexOf(' ') - 1));
+            if (!series.equals(current)) {
+                assertThat(closedSeries.add(series)).as("points of %s not together", series).isTrue();
+                current = series;
+            }
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> rb = (Map<String, Object>) run.section("timeseries_export").get("read_back");
+        assertThat(rb).containsEntry("found", text.lines().filter(l -> !l.startsWith("#")).count());
 
         Assumptions.assumeTrue(Files.isExecutable(PROMTOOL), PROMTOOL + " not installed: run `scripts/services.sh start`");
         Process p = new ProcessBuilder(PROMTOOL.toString(), "tsdb", "create-blocks-from", "openmetrics", file.toString(),

@@ -40,7 +40,8 @@ final class MinuteRun implements RunContext {
     final Path dir;
     final String runId;
     final TimeseriesExtension extension;
-    long nowMs = T0;
+    final long t0;
+    long nowMs;
     int minute;
     private final Map<String, Map<String, AtomicLong>> metrics = new ConcurrentHashMap<>();
 
@@ -49,15 +50,26 @@ final class MinuteRun implements RunContext {
     }
 
     MinuteRun(String runId, TimeseriesSpec spec, Registry registry, Path dir, Settings config) {
+        this(runId, spec, registry, dir, config, Mode.LIVE, Pace.REALTIME, T0);
+    }
+
+    /** {@code mode}/{@code pace} decide how times are mapped (a max-pace replay is exported at the end), {@code t0} the first minute. */
+    MinuteRun(String runId, TimeseriesSpec spec, Registry registry, Path dir, Settings config, Mode mode, Pace pace, long t0) {
         this.runId = runId;
-        this.plan = plan(spec);
+        this.plan = plan(spec, mode, pace);
         this.registry = registry;
         this.dir = dir;
+        this.t0 = t0;
+        this.nowMs = t0;
         this.extension = new TimeseriesExtension(plan, config);
     }
 
     static ScenarioPlan plan(TimeseriesSpec ts) {
-        return new ScenarioPlan("timeseries-it", "<itest>", "0".repeat(64), Mode.REPLAY, Pace.MAX, 1,
+        return plan(ts, Mode.REPLAY, Pace.MAX);
+    }
+
+    static ScenarioPlan plan(TimeseriesSpec ts, Mode mode, Pace pace) {
+        return new ScenarioPlan("timeseries-it", "<itest>", "0".repeat(64), mode, pace, 1,
                 Duration.ofMinutes(60), new SourceSpec("synthetic", List.of("BTCUSDT"), List.of(), "", List.of(), false,
                 Map.of(), Map.of(), Map.of()), List.of("harvest", "signal", "broker", "report"), List.of("jsonl"),
                 Duration.ofSeconds(10), RestartPolicy.defaults(), ts, io.soak.alerts.AlertRules.standardSpecs(Settings.empty()),
@@ -70,7 +82,7 @@ final class MinuteRun implements RunContext {
 
     /** Closes the next minute with these numbers for BTCUSDT (and the same as {@code all}). */
     void close(long decisions, long total, long strong, double lowShare) {
-        long start = T0 + minute * 60_000L;
+        long start = t0 + minute * 60_000L;
         minute++;
         nowMs = start + 62_000L; // the all row arrives a little after the minute's end
         Map<String, Long> gating = Map.of("low_consistency", Math.round(lowShare * decisions), "spread_bps>20.0", 1L);
@@ -84,6 +96,11 @@ final class MinuteRun implements RunContext {
     void finish() throws Exception {
         extension.onStopping(this);
         extension.afterRun(this, Map.of());
+    }
+
+    /** After the verdict: the run summary, then the exporter is closed. */
+    void verdict(boolean passed) throws Exception {
+        extension.afterVerdict(this, Map.of("verdict", Map.of("passed", passed)));
     }
 
     @SuppressWarnings("unchecked")

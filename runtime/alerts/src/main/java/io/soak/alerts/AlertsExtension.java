@@ -33,6 +33,9 @@ public final class AlertsExtension implements RunExtension {
     private final AlertEngine engine;
     private final IntSupplier exportFailures;
     private final String alertmanagerUrl;
+    private final long resendIntervalMs;
+    private final java.time.Clock wall;
+    private long wallOffsetMs;
     private final HealthWindow health = new HealthWindow();
     private final ArrayDeque<MinuteStats> previous = new ArrayDeque<>();
     private final Map<String, Long> firedAt = new TreeMap<>();
@@ -44,6 +47,20 @@ public final class AlertsExtension implements RunExtension {
     private long partialMinutesSkipped;
 
     public AlertsExtension(ScenarioPlan plan, Settings effectiveConfig, IntSupplier exportFailures) {
+        this(plan, effectiveConfig, exportFailures, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * {@code wall}: in a replay, Alertmanager times are engine times shifted by the difference between the wall
+     * clock and the engine clock at the start (live runs: engine time is wall time).
+     */
+    public AlertsExtension(ScenarioPlan plan, Settings effectiveConfig, IntSupplier exportFailures, java.time.Clock wall) {
+        this.wall = wall;
+        this.resendIntervalMs = Durations.parse("alerts.alertmanager_resend_interval",
+                effectiveConfig.get("alerts.alertmanager_resend_interval").orElse("1m")).toMillis();
+        if (resendIntervalMs <= 0) {
+            throw new IllegalArgumentException("alerts.alertmanager_resend_interval must be > 0");
+        }
         this.engine = new AlertEngine(AlertRules.build(effectiveConfig, plan.alerts()));
         this.exportFailures = exportFailures;
         String am = effectiveConfig.string("alerts.alertmanager_url", "");
@@ -71,8 +88,9 @@ public final class AlertsExtension implements RunExtension {
     public void beforeStart(RunContext run) {
         this.run = run;
         if (!alertmanagerUrl.isEmpty()) {
-            alertmanager = new AlertmanagerClient(alertmanagerUrl, run.runId());
+            alertmanager = new AlertmanagerClient(alertmanagerUrl, run.runId(), resendIntervalMs);
         }
+        wallOffsetMs = run.plan().mode() == io.soak.api.plan.Mode.REPLAY ? wall.millis() - run.clock().millis() : 0;
         LOG.info("alerts: {} rules ({} enabled){}", engine.rules().size(),
                 engine.rules().stream().filter(AlertRule::enabled).count(),
                 alertmanager == null ? "" : ", alertmanager " + alertmanagerUrl);
@@ -82,6 +100,9 @@ public final class AlertsExtension implements RunExtension {
     public void onHealthTick(RunContext run, RunStatus status) {
         health.tick(status);
         lastTickQueueDropped = status.queueDropped();
+        if (alertmanager != null) {
+            alertmanager.resendDue(run.clock().millis() + wallOffsetMs);
+        }
     }
 
     /** Minutes that end after the stop began were cut short by it: they are exported, not judged. */
@@ -112,8 +133,12 @@ public final class AlertsExtension implements RunExtension {
                 firedAt.put(t.rule(), t.atMs());
             }
             if (alertmanager != null && (t.state().equals("firing") || t.state().equals("resolved"))) {
-                alertmanager.send(t, firedAt.getOrDefault(t.rule(), t.atMs()));
+                alertmanager.send(t, firedAt.getOrDefault(t.rule(), t.atMs()) + wallOffsetMs, t.atMs() + wallOffsetMs,
+                        Math.max(t.atMs(), run.clock().millis()) + wallOffsetMs);
             }
+        }
+        if (alertmanager != null) {
+            alertmanager.resendDue(run.clock().millis() + wallOffsetMs);
         }
         health.nextWindow(e.atMs());
         previous.addLast(all);

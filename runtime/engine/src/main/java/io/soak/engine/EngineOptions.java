@@ -13,9 +13,17 @@ import java.util.Map;
  * @param versions {@code runtime} and bundle symbolic name to version, written to {@code versions.*}; null means empty
  * @param runId    an explicit run id (tests comparing two runs), or null to generate one
  * @param revival  called when a stage's factory vanished (its bundle was stopped from outside), or null
+ * @param replace  true when an existing run directory of the same id may be replaced (the user asked for it
+ *                 explicitly, {@code --replace}); false refuses it (see {@link RunDirectoryClaim})
  */
 public record EngineOptions(Path runsRoot, Settings defaults, Map<String, String> versions, String runId,
-                            StageRevival revival) {
+                            StageRevival revival, boolean replace) {
+
+    /** Options that refuse an existing run directory. */
+    public EngineOptions(Path runsRoot, Settings defaults, Map<String, String> versions, String runId,
+                         StageRevival revival) {
+        this(runsRoot, defaults, versions, runId, revival, false);
+    }
 
     public EngineOptions {
         if (runsRoot == null) {
@@ -31,14 +39,19 @@ public record EngineOptions(Path runsRoot, Settings defaults, Map<String, String
     }
 
     public EngineOptions withRunId(String id) {
-        return new EngineOptions(runsRoot, defaults, versions, id, revival);
+        return new EngineOptions(runsRoot, defaults, versions, id, revival, replace);
     }
 
     public EngineOptions withDefaults(Settings d) {
-        return new EngineOptions(runsRoot, d, versions, runId, revival);
+        return new EngineOptions(runsRoot, d, versions, runId, revival, replace);
     }
 
     public EngineOptions withRevival(StageRevival r) {
-        return new EngineOptions(runsRoot, defaults, versions, runId, r);
+        return new EngineOptions(runsRoot, defaults, versions, runId, r, replace);
+    }
+
+    /** The same options, replacing an existing run directory of the same id ({@code --replace}). */
+    public EngineOptions withReplace(boolean r) {
+        return new EngineOptions(runsRoot, defaults, versions, runId, revival, r);
     }
 }

@@ -54,6 +54,16 @@ public interface RunExtension {
     default void afterRun(RunContext run, Map<String, Object> manifest) throws Exception {
     }
 
+    /**
+     * When this extension's {@link #afterRun} comes relative to the others (lower first; equal: the given order).
+     * An extension that copies other extensions' sections into its artifacts (the evidence summaries copy the
+     * time-series export section) returns a higher number, so that it sees their final figures: every
+     * {@code afterRun} is given the manifest as it is after the earlier ones.
+     */
+    default int afterRunOrder() {
+        return 0;
+    }
+
     /** After the verdict is in the manifest (for example the reports, which open with the verdict). */
     default void afterVerdict(RunContext run, Map<String, Object> manifest) throws Exception {
     }

@@ -417,6 +417,6 @@ class SimulatedRunTest {
         assertThat(out.exitCode()).isZero();
         assertThat(at(m, "faults.0.effect")).isEqualTo("exports fail for PT20S");
         assertThat(at(m, "faults.0.end")).isNotNull();
-        assertThat((String) at(m, "faults.1.effect")).startsWith("not applied: fault kind 'nonsense'");
+        assertThat((String) at(m, "faults.1.effect")).startsWith("not applied: unknown fault kind 'nonsense'");
     }
 }

@@ -43,7 +43,7 @@ public final class Evidence {
 
     /** Writes parity_diff.json and reports/summary_&lt;sink&gt;.json|md. */
     public void write(Path runDirectory, ObjectMapper json) throws java.io.IOException {
-        Summaries.atomic(runDirectory.resolve("parity_diff.json"),
+        Summaries.atomic(new io.soak.api.run.RunDirectory(runDirectory).parityDiff(),
                 json.writerWithDefaultPrettyPrinter().writeValueAsString(parityDocument) + "\n");
         for (Map.Entry<String, Map<String, Object>> e : summaries.entrySet()) {
             Summaries.write(EvidenceExtension.reports(runDirectory), e.getKey(), e.getValue(), zone, json);

@@ -35,6 +35,12 @@ public final class EvidenceExtension implements RunExtension {
         return "evidence";
     }
 
+    /** After the other extensions: the summaries copy their sections (time-series export, alerts) as final. */
+    @Override
+    public int afterRunOrder() {
+        return 1;
+    }
+
     @Override
     public void afterRun(RunContext run, Map<String, Object> manifest) throws Exception {
         List<String> planned = Tree.sinks(plan.sinks());
@@ -57,7 +63,8 @@ public final class EvidenceExtension implements RunExtension {
 
     @Override
     public void afterVerdict(RunContext run, Map<String, Object> manifest) throws Exception {
-        Reports.writeAll(run.runDirectory().resolve("reports"), manifest, zone(plan), run.json());
+        Reports.writeAll(new io.soak.api.run.RunDirectory(run.runDirectory()).reports(), manifest, zone(plan), run.json());
+        HtmlReport.write(run.runDirectory(), manifest, run.json());
     }
 
     @Override
@@ -96,6 +103,6 @@ public final class EvidenceExtension implements RunExtension {
     }
 
     static Path reports(Path runDirectory) {
-        return runDirectory.resolve("reports");
+        return new io.soak.api.run.RunDirectory(runDirectory).reports();
     }
 }

@@ -1,6 +1,5 @@
 package io.soak.evidence;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -71,17 +70,50 @@ final class Markdown {
             if (d.isNaN() || d.isInfinite()) {
                 return String.valueOf(d);
             }
-            return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf(d.longValue())
-                    : java.math.BigDecimal.valueOf(d).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
+            return number(d);
         }
-        if (v instanceof Map || v instanceof Collection) {
-            try {
-                return "`" + escape(json.writeValueAsString(v)) + "`";
-            } catch (JsonProcessingException e) {
-                return escape(String.valueOf(v));
+        if (v instanceof Float f) {
+            return number(f.doubleValue());
+        }
+        if (v instanceof Map<?, ?> m) {
+            // a nested section reads as "key value; key value", never as a JSON blob
+            if (m.isEmpty()) {
+                return "—";
             }
+            List<String> parts = new ArrayList<>();
+            m.forEach((k, x) -> parts.add(k + " " + (x instanceof Map || x instanceof Collection ? "(" + cell(x) + ")" : cell(x))));
+            return String.join("; ", parts);
+        }
+        if (v instanceof Collection<?> c) {
+            if (c.isEmpty()) {
+                return "—";
+            }
+            List<String> parts = new ArrayList<>();
+            c.forEach(x -> parts.add(x instanceof Map ? "(" + cell(x) + ")" : cell(x)));
+            return String.join(", ", parts);
         }
         return escape(String.valueOf(v));
+    }
+
+    /**
+     * A number for reading: integers as such (thousands separated when large), others to 4 significant
+     * digits, at most 4 decimals ({@code 63891.40287556953} → {@code 63891.4}, {@code 0.534159} → {@code 0.5342}).
+     */
+    static String number(double d) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            return String.valueOf(d);
+        }
+        if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+            return String.valueOf((long) d);
+        }
+        java.math.BigDecimal b = new java.math.BigDecimal(d).round(new java.math.MathContext(4));
+        if (b.scale() > 4) {
+            b = b.setScale(4, java.math.RoundingMode.HALF_UP);
+        }
+        if (Math.abs(d) >= 1e4) {
+            b = new java.math.BigDecimal(d).setScale(1, java.math.RoundingMode.HALF_UP);
+        }
+        return b.stripTrailingZeros().toPlainString();
     }
 
     private static String escape(String s) {

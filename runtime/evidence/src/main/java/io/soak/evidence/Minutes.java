@@ -1,6 +1,6 @@
 package io.soak.evidence;
 
-import io.soak.api.stats.MinuteAccumulator;
+import io.soak.stats.MinuteAccumulator;
 import io.soak.api.stats.MinuteStats;
 import java.util.ArrayList;
 import java.util.List;

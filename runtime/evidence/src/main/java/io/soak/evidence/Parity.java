@@ -3,7 +3,7 @@ package io.soak.evidence;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.soak.api.sink.Row;
 import io.soak.api.sink.SinkFactory;
-import io.soak.api.stats.MinuteAccumulator;
+import io.soak.stats.MinuteAccumulator;
 import io.soak.api.stats.MinuteStats;
 import java.nio.file.Path;
 import java.time.Instant;

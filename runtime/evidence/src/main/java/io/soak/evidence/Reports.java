@@ -55,14 +55,17 @@ final class Reports {
         md.h2("Bus").keyValues(Tree.get(m, "bus.topics"), "no bus section in the manifest");
         md.h2("Graceful shutdown").records(Tree.get(m, "shutdown_order"), "no shutdown_order in the manifest");
         md.keyValues(Tree.get(m, "shutdown"), "no shutdown section in the manifest");
-        md.h2("Evidence files").p(String.join(", ", List.of("run_manifest.json", "source_manifest.json",
-                "parity_diff.json", "reports/summary_<sink>.json|md", String.join(", ", FILES))));
+        md.h2("Evidence files").p(String.join(", ", List.of(io.soak.api.run.RunDirectory.MANIFEST, io.soak.api.run.RunDirectory.SOURCE_MANIFEST,
+                io.soak.api.run.RunDirectory.PARITY_DIFF, "reports/summary_<sink>.json|md", String.join(", ", FILES))));
         return md.toString();
     }
 
     static String faults(Map<String, Object> m, ZoneId zone, ObjectMapper json) {
         Markdown md = open("Fault-injection report", m, zone, json);
         md.h2("Faults injected").records(Tree.get(m, "faults"), "no fault was injected in this run");
+        md.h2("Operator actions (soak shell)").records(Tree.get(m, "operator_actions"),
+                "no operator action in this run");
+        md.h2("Bundle updates (hot deploy, swap)").records(Tree.get(m, "versions.updates"), "no bundle was updated during the run");
         md.h2("Restarts per process").records(processes(m), "no process status in the manifest");
         md.p("Backoff pattern actually applied (ms, in order): " + md.cell(Tree.list(m, "restart_backoff_pattern")));
         Tree.map(m, "status.processes").forEach((stage, v) -> {
@@ -78,7 +81,11 @@ final class Reports {
         Markdown md = open("Time-series export verification report", m, zone, json);
         Map<String, Object> ts = Tree.map(m, "timeseries_export");
         Object latency = ts.remove("latency_ms");
+        Object readBack = ts.remove("read_back");
+        ts.remove("minutes"); // per-minute list: in the manifest
         md.h2("Export").keyValues(ts, "no timeseries_export section in the manifest (no time-series target in this run)");
+        // export_count counts exports whose points a query of the target found; sent_count the 2xx answers
+        md.h2("Read-back (points written vs found in the target)").keyValues(readBack, "no read-back recorded");
         md.h2("Export latency (ms)").keyValues(latency, "no latency recorded");
         md.h2("Target (plan, secrets redacted)").keyValues(Tree.get(m, "plan.timeseries"), "no time-series target in the plan");
         return md.toString();

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.soak.api.sink.Row;
 import io.soak.api.stage.Topics;
-import io.soak.api.stats.MinuteAccumulator;
-import io.soak.api.stats.MinuteCounts;
+import io.soak.stats.MinuteAccumulator;
+import io.soak.stats.MinuteCounts;
 import io.soak.api.stats.MinuteStats;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -190,6 +190,11 @@ final class SinkSide {
 
     long decisions() {
         return totals.decisions();
+    }
+
+    /** Per topic, the highest seq read. */
+    Map<String, Long> lastSeqByTopic() {
+        return new TreeMap<>(lastSeq);
     }
 
     long confirmed() {

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.soak.api.plan.Criterion;
 import io.soak.api.sink.SinkFactory;
 import io.soak.engine.Json;
+import io.soak.api.run.RunDirectory;
+import io.soak.engine.internal.Baseline;
+import io.soak.engine.internal.EvidenceConsistency;
 import io.soak.engine.internal.Verdict;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +30,7 @@ public final class Verifier {
 
     /** The answer, with the exit code {@code soak verify} returns. */
     public enum Outcome {
-        MATCH(0), MISMATCH(1), BAD_DIRECTORY(2);
+        MATCH(0), MISMATCH(1), INCOMPLETE(1), BAD_DIRECTORY(2);
 
         public final int exitCode;
 
@@ -52,6 +55,8 @@ public final class Verifier {
             sb.append("verify ").append(runDirectory).append(": ").append(switch (outcome) {
                 case MATCH -> "MATCH (the artifacts agree with run_manifest.json)";
                 case MISMATCH -> "MISMATCH (" + mismatches.size() + " finding(s))";
+                case INCOMPLETE -> "INCOMPLETE (the run did not end: no final manifest; what was committed up to the"
+                        + " last durable point follows" + (mismatches.isEmpty() ? ")" : "; " + mismatches.size() + " finding(s))");
                 case BAD_DIRECTORY -> "cannot verify";
             }).append('\n');
             mismatches.forEach(m -> sb.append("  ✗ ").append(m).append('\n'));
@@ -74,7 +79,8 @@ public final class Verifier {
         ObjectMapper json = Json.canonical();
         List<String> checks = new ArrayList<>();
         List<String> mismatches = new ArrayList<>();
-        Path manifestFile = runDirectory.resolve("run_manifest.json");
+        RunDirectory layout = new RunDirectory(runDirectory);
+        Path manifestFile = layout.manifest();
         if (!Files.isDirectory(runDirectory)) {
             return bad(runDirectory, runDirectory + " is not a directory");
         }
@@ -97,6 +103,9 @@ public final class Verifier {
             factories.put(type, f.get());
         }
         String runId = String.valueOf(manifest.get("run_id"));
+        if (manifest.get("verdict") == null) { // only the final manifest carries the verdict
+            return incomplete(layout, manifest, factories, planned, json);
+        }
         Evidence e;
         try {
             e = Evidence.compute(runId, runDirectory, factories, planned, manifest,
@@ -163,7 +172,7 @@ public final class Verifier {
         List<Criterion> criteria = criteria(manifest);
         Map<String, Object> tree = new LinkedHashMap<>(manifest);
         tree.put("parity", recomputed);
-        Verdict.Result again = Verdict.evaluate(criteria, tree);
+        Verdict.Result again = Baseline.evaluate(criteria, tree);
         Object recordedPassed = Tree.get(manifest, "verdict.passed");
         Map<String, Object> recordedByName = new LinkedHashMap<>();
         Tree.list(manifest, "verdict.criteria").forEach(c -> recordedByName.put(String.valueOf(Tree.get(c, "name")), c));
@@ -183,11 +192,12 @@ public final class Verifier {
             mismatches.add("verdict.passed: manifest " + recordedPassed + ", recomputed " + again.passed());
         }
         if (mismatches.size() == before) {
-            checks.add("verdict recomputed: passed=" + again.passed() + " over " + criteria.size() + " criteria, as recorded");
+            checks.add("verdict recomputed: passed=" + again.passed() + " over " + again.criteria().size()
+                    + " criteria (baseline included), as recorded");
         }
 
         // 5. the evidence files written at the end of the run
-        Path diff = runDirectory.resolve("parity_diff.json");
+        Path diff = layout.parityDiff();
         if (Files.isRegularFile(diff)) {
             try {
                 Map<String, Object> d = json.readValue(diff.toFile(), new TypeReference<LinkedHashMap<String, Object>>() { });
@@ -221,7 +231,85 @@ public final class Verifier {
                 mismatches.add("reports/summary_" + s.getKey() + ".json is not valid JSON: " + ex.getMessage());
             }
         }
+        // 6. every figure that appears in two artifacts is the same figure
+        Map<String, Object> consistency = EvidenceConsistency.check(layout, manifest);
+        for (Object c : (List<?>) consistency.get("contradictions")) {
+            mismatches.add("evidence contradicts itself: " + c);
+        }
+        if (((List<?>) consistency.get("contradictions")).isEmpty()) {
+            checks.add("evidence self-consistent (" + ((List<?>) consistency.get("checked")).size()
+                    + " figures that appear in two artifacts agree)");
+        }
         return new Verification(mismatches.isEmpty() ? Outcome.MATCH : Outcome.MISMATCH, runDirectory, checks, mismatches);
+    }
+
+    /**
+     * A run that did not end (killed, or still running): no verdict to recompute. Reports, per sink, what was
+     * committed up to the last durable point (the JSONL watermark; every row in SQLite is committed), and only
+     * what is wrong below it: rows above the watermark were never acknowledged and are not "missing".
+     */
+    private static Verification incomplete(RunDirectory layout, Map<String, Object> manifest,
+                                           Map<String, SinkFactory> factories, List<String> planned, ObjectMapper json) {
+        List<String> checks = new ArrayList<>();
+        List<String> findings = new ArrayList<>();
+        checks.add("last manifest refresh: " + Tree.get(manifest, "duration_s") + " s of "
+                + Tree.get(manifest, "baseline.completion.planned_s") + " s planned (phase "
+                + Tree.get(manifest, "status.phase") + "); no verdict was reached");
+        Parity.Result parity;
+        try {
+            parity = Parity.compute(layout.root(), factories, json);
+        } catch (Exception ex) {
+            findings.add("the sinks cannot be read back: " + ex.getMessage());
+            return new Verification(Outcome.INCOMPLETE, layout.root(), checks, findings);
+        }
+        Map<String, Long> watermark = new java.util.TreeMap<>();
+        Path committed = layout.jsonlWatermark();
+        if (Files.isRegularFile(committed)) {
+            try {
+                Map<String, Object> w = json.readValue(committed.toFile(), new TypeReference<LinkedHashMap<String, Object>>() { });
+                w.forEach((k, v) -> {
+                    if (v instanceof Number n) {
+                        watermark.put(k, n.longValue());
+                    }
+                });
+            } catch (IOException ex) {
+                findings.add(RunDirectory.SIGNALS + "/" + RunDirectory.JSONL_WATERMARK + " is not valid JSON: " + ex.getMessage());
+            }
+        }
+        for (SinkSide s : parity.sides()) {
+            boolean jsonl = s.sink.equals("jsonl");
+            Map<String, Long> last = s.lastSeqByTopic();
+            StringBuilder line = new StringBuilder(s.sink + ": committed ");
+            if (last.isEmpty()) {
+                line.append("no rows");
+            }
+            long beyond = 0;
+            for (Map.Entry<String, Long> t : last.entrySet()) {
+                long durable = jsonl ? watermark.getOrDefault(t.getKey(), 0L) : t.getValue();
+                line.append(t.getKey()).append(" seq 1..").append(durable).append(' ');
+                if (jsonl && t.getValue() > durable) {
+                    beyond += t.getValue() - durable;
+                }
+            }
+            if (beyond > 0) {
+                line.append("(up to ").append(beyond).append(" row(s) above the watermark were written but never committed:"
+                        + " not counted as missing)");
+            }
+            checks.add(line.toString().strip());
+            for (Map<String, Object> g : s.gaps) {
+                long from = ((Number) g.get("from_seq")).longValue();
+                long durable = jsonl ? watermark.getOrDefault(String.valueOf(g.get("topic")), 0L) : Long.MAX_VALUE;
+                if (from <= durable) {
+                    findings.add(s.sink + ": committed rows missing, topic " + g.get("topic") + " seq " + from
+                            + (g.get("from_seq").equals(g.get("to_seq")) ? "" : ".." + g.get("to_seq")));
+                }
+            }
+            s.duplicates.forEach(d -> findings.add(s.sink + ": duplicated row, topic " + d.get("topic") + " seq " + d.get("seq")));
+            if (s.unreadable > 0) {
+                findings.add(s.sink + ": " + s.unreadable + " unreadable row(s)");
+            }
+        }
+        return new Verification(Outcome.INCOMPLETE, layout.root(), checks, findings);
     }
 
     private static Verification bad(Path dir, String why) {

@@ -127,7 +127,7 @@ class VerifierTest {
         }
         assertThat(Files.readString(dir.resolve("reports/fault_injection_report.md")))
                 .contains("| kill | signal |").contains("2024-08-09 08:55:00 JST").contains("Restarts of signal")
-                .contains("[500]");
+                .contains("applied (ms, in order): 500");
         assertThat(Files.readString(dir.resolve("reports/alert_verification_report.md"))).contains("no alerts section");
         assertThat(Files.readString(dir.resolve("reports/timeseries_export_report.md")))
                 .contains("no timeseries_export section");

@@ -16,16 +16,19 @@ import java.util.TreeSet;
 
 /**
  * Builds the metric snapshot of DOMAIN.md 7 from the closed minutes, the run status and the alert states.
- * Counters ({@code *_total}) are cumulative since the run started; {@code soak_minute_*}, ratios and shares
- * are the last closed minute's. Every sample carries {@code run_id}, {@code symbol} ({@code all} for run-wide
- * series) and {@code sink}. Every snapshot holds every series seen so far (a Pushgateway PUT replaces the
+ * Counters ({@code *_total}) are cumulative since the run started; {@code soak_last_minute_*}, ratios and shares
+ * are the last closed minute's. Every sample carries {@code run_id} and {@code sink}; per-symbol families carry
+ * {@code symbol} (never {@code all}: {@code sum()} over symbols gives the run's figure), run-wide families have
+ * no {@code symbol}, and the all-symbols figures that are not additive (ratios, shares, lag percentiles) are
+ * families of their own ({@code soak_all_symbols_*}). Names pass {@code promtool check metrics}: base units
+ * (seconds, bytes), {@code _total} only on counters, nothing counted in minutes. Every snapshot holds every series seen so far (a Pushgateway PUT replaces the
  * whole group), in a fixed order.
  */
 public final class MetricsBuilder {
 
     private static final String[][] MINUTE_GAUGES = {
             {"decisions", "Decisions in the last closed minute"},
-            {"total", "Confirmed decisions in the last closed minute"},
+            {"signals", "Confirmed decisions in the last closed minute (the card's total)"},
             {"strong", "Strong confirmed decisions in the last closed minute"},
             {"buys", "Confirmed buy decisions in the last closed minute"},
             {"sells", "Confirmed sell decisions in the last closed minute"},
@@ -41,6 +44,7 @@ public final class MetricsBuilder {
     private final TreeSet<String> reasons = new TreeSet<>();
     private long lastMinuteStartMs = -1;
     private long minutesClosed;
+    private final List<MetricSample> extra = new ArrayList<>();
 
     public MetricsBuilder(String runId, List<String> sinks) {
         this.runId = runId;
@@ -107,6 +111,9 @@ public final class MetricsBuilder {
         List<MetricSample> out = new ArrayList<>();
         for (var e : lastRows.entrySet()) {
             String sym = e.getKey();
+            if (MinuteStats.ALL.equals(sym)) {
+                continue; // the all-symbols row: only its non-additive figures, in families of their own (below)
+            }
             MinuteStats r = e.getValue();
             long[] c = cumulative.get(sym);
             add(out, "soak_signals_total", "Confirmed decisions since the run started", "counter", sym, Map.of(), c[1]);
@@ -127,58 +134,89 @@ public final class MetricsBuilder {
             long[] minute = {r.decisions(), r.total(), r.strong(), r.buys(), r.sells(), r.orders(), r.fills(),
                     r.feedMessages()};
             for (int i = 0; i < MINUTE_GAUGES.length; i++) {
-                add(out, "soak_minute_" + MINUTE_GAUGES[i][0], MINUTE_GAUGES[i][1], "gauge", sym, Map.of(), minute[i]);
+                add(out, "soak_last_minute_" + MINUTE_GAUGES[i][0], MINUTE_GAUGES[i][1], "gauge", sym, Map.of(), minute[i]);
             }
             for (String reason : reasons) {
-                add(out, "soak_minute_gating", "Decisions per guard reason in the last closed minute", "gauge", sym,
+                add(out, "soak_last_minute_gating", "Decisions per guard reason in the last closed minute", "gauge", sym,
                         Map.of("reason", reason), r.gatingBreakdown().getOrDefault(reason, 0L));
             }
             for (var l : r.latencyMs().entrySet()) {
-                add(out, "soak_lag_ms", "Lag percentiles of the last closed minute, ms", "gauge", sym,
-                        Map.of("stat", l.getKey()), l.getValue());
+                add(out, "soak_lag_seconds", "Lag percentiles of the last closed minute, seconds", "gauge", sym,
+                        Map.of("stat", l.getKey()), l.getValue() / 1000.0);
             }
         }
-        String all = MinuteStats.ALL;
-        if (lastMinuteStartMs >= 0) {
-            add(out, "soak_minute_start_seconds", "Start of the last closed minute, Unix seconds", "gauge", all, Map.of(),
-                    lastMinuteStartMs / 1000.0);
+        MinuteStats all = lastRows.get(MinuteStats.ALL);
+        if (all != null) {
+            // not additive over symbols, so not derivable by sum(): the report stage's all-symbols figures
+            add(out, "soak_all_symbols_strong_ratio", "strong / total of the last closed minute over all symbols", "gauge",
+                    null, Map.of(), all.strongRatio());
+            add(out, "soak_all_symbols_low_consistency_share",
+                    "Share of decisions with low_consistency in the last closed minute over all symbols", "gauge", null,
+                    Map.of(), all.lowConsistencyShare());
+            for (var l : all.latencyMs().entrySet()) {
+                add(out, "soak_all_symbols_lag_seconds", "Lag percentiles of the last closed minute over all symbols, seconds",
+                        "gauge", null, Map.of("stat", l.getKey()), l.getValue() / 1000.0);
+            }
         }
-        add(out, "soak_minutes_closed_total", "Closed minutes since the run started", "counter", all, Map.of(),
-                minutesClosed);
+        if (lastMinuteStartMs >= 0) {
+            add(out, "soak_last_minute_start_timestamp_seconds", "Start of the last closed minute (engine time), Unix seconds",
+                    "gauge", null, Map.of(), lastMinuteStartMs / 1000.0);
+        }
+        add(out, "soak_stats_windows_closed_total", "Closed one-minute statistics windows since the run started", "counter",
+                null, Map.of(), minutesClosed);
         if (status != null) {
             for (RunStatus.StageStatus s : status.stages()) {
-                add(out, "soak_stage_health", "Stage health: 0 healthy, 1 degraded, 2 unhealthy", "gauge", all,
+                add(out, "soak_stage_health", "Stage health: 0 healthy, 1 degraded, 2 unhealthy", "gauge", null,
                         Map.of("stage", s.stage()), (s.health() == null ? HealthState.HEALTHY : s.health()).ordinal());
-                add(out, "soak_restarts_total", "Restarts of the stage since the run started", "counter", all,
+                add(out, "soak_restarts_total", "Restarts of the stage since the run started", "counter", null,
                         Map.of("stage", s.stage()), s.restartCount());
-                add(out, "soak_queue_depth", "Events waiting in the stage's inbound queue", "gauge", all,
+                add(out, "soak_queue_depth", "Events waiting in the stage's inbound queue", "gauge", null,
                         Map.of("stage", s.stage()), s.queueDepth());
             }
-            add(out, "soak_queue_dropped_total", "Messages dropped at the ingress since the run started", "counter", all,
+            add(out, "soak_queue_dropped_total", "Messages dropped at the ingress since the run started", "counter", null,
                     Map.of(), status.queueDropped());
             if (status.resources() != null) {
-                add(out, "soak_rss_mb", "Resident set size of the process, MB", "gauge", all, Map.of(),
-                        status.resources().rssMb());
-                add(out, "soak_open_files", "Open file descriptors of the process", "gauge", all, Map.of(),
+                add(out, "soak_process_resident_memory_bytes", "Resident set size of the process, bytes", "gauge", null,
+                        Map.of(), Math.round(status.resources().rssMb() * 1024 * 1024));
+                add(out, "soak_process_open_fds", "Open file descriptors of the process", "gauge", null, Map.of(),
                         status.resources().openFiles());
-                add(out, "soak_threads", "Threads of the process", "gauge", all, Map.of(), status.resources().threads());
+                add(out, "soak_process_threads", "Threads of the process", "gauge", null, Map.of(),
+                        status.resources().threads());
             }
         }
         Map<String, String> levels = new HashMap<>();
         rules.forEach(r -> levels.put(r.name(), r.level()));
         alerts.forEach((rule, st) -> add(out, "soak_alert_state", "Alert rule state: 0 inactive, 1 pending, 2 firing",
-                "gauge", all, Map.of("rule", rule, "level", levels.getOrDefault(rule, "warning")), st.gaugeValue()));
-        add(out, "soak_export_errors_total", "Failed time-series exports before this one", "counter", all, Map.of(),
+                "gauge", null, Map.of("rule", rule, "level", levels.getOrDefault(rule, "warning")), st.gaugeValue()));
+        add(out, "soak_export_errors_total", "Failed time-series exports before this one", "counter", null, Map.of(),
                 exportErrors);
-        add(out, "soak_run_finished", "1 in the final push of the run, 0 before", "gauge", all, Map.of(), last ? 1 : 0);
+        add(out, "soak_run_finished", "1 in the final push of the run, 0 before", "gauge", null, Map.of(), last ? 1 : 0);
+        out.addAll(extra);
         return new MetricsSnapshot(timeMs, last ? -1 : lastMinuteStartMs, out, last);
+    }
+
+    /** Run-wide samples added to every later snapshot ({@code soak_run_info}, the verdict), replacing same-named ones. */
+    public void extra(List<MetricSample> samples) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        samples.forEach(s -> names.add(s.name()));
+        extra.removeIf(s -> names.contains(s.name()));
+        extra.addAll(samples);
+    }
+
+    /** A run-wide sample (labels run_id and sink, plus {@code labels}). */
+    public MetricSample runSample(String name, String help, String type, Map<String, String> labels, double value) {
+        List<MetricSample> out = new ArrayList<>(1);
+        add(out, name, help, type, null, labels, value);
+        return out.get(0);
     }
 
     private void add(List<MetricSample> out, String name, String help, String type, String symbol,
                      Map<String, String> extra, double value) {
         Map<String, String> labels = new TreeMap<>(extra);
         labels.put("run_id", runId);
-        labels.put("symbol", symbol);
+        if (symbol != null) {
+            labels.put("symbol", symbol);
+        }
         labels.put("sink", sink);
         out.add(new MetricSample(name, help, type, labels, value));
     }

@@ -23,9 +23,14 @@ public final class TimeseriesExtension implements RunExtension {
     private final ExportExtension export;
 
     public TimeseriesExtension(ScenarioPlan plan, Settings effectiveConfig) {
+        this(plan, effectiveConfig, java.time.Clock.systemUTC());
+    }
+
+    /** {@code wall}: the wall clock, for rebasing replay times and Alertmanager times (tests pass a fixed one). */
+    public TimeseriesExtension(ScenarioPlan plan, Settings effectiveConfig, java.time.Clock wall) {
         ExportExtension[] holder = new ExportExtension[1];
-        this.alerts = new AlertsExtension(plan, effectiveConfig, () -> holder[0].consecutiveFailures());
-        this.export = new ExportExtension(plan, effectiveConfig, alerts::states, () -> alerts.engine().rules());
+        this.alerts = new AlertsExtension(plan, effectiveConfig, () -> holder[0].consecutiveFailures(), wall);
+        this.export = new ExportExtension(plan, effectiveConfig, alerts::states, () -> alerts.engine().rules(), wall);
         holder[0] = export;
     }
 
@@ -60,6 +65,11 @@ public final class TimeseriesExtension implements RunExtension {
     }
 
     @Override
+    public String onFault(RunContext run, io.soak.api.plan.FaultSpec fault) {
+        return export.onFault(run, fault);
+    }
+
+    @Override
     public void onStopping(RunContext run) {
         alerts.onStopping(run);
         export.onStopping(run);
@@ -69,6 +79,12 @@ public final class TimeseriesExtension implements RunExtension {
     public void afterRun(RunContext run, Map<String, Object> manifest) throws Exception {
         alerts.afterRun(run, manifest);
         export.afterRun(run, manifest);
+    }
+
+    @Override
+    public void afterVerdict(RunContext run, Map<String, Object> manifest) throws Exception {
+        alerts.afterVerdict(run, manifest);
+        export.afterVerdict(run, manifest);
     }
 
     @Override

@@ -16,11 +16,34 @@ final class RecordingExporter implements MetricsExporter, ExporterFactory {
     boolean down;
     boolean reachable = true;
     boolean closed;
+    boolean timestamped;
+    String type = "prometheus";
+    /** When set, read-back finds this many points fewer than written and names this reason. */
+    long dropped;
+    String dropReason = "";
+    long written;
+    MetricsSnapshot summary;
     ExporterContext context;
 
     @Override
+    public boolean timestamped() {
+        return timestamped;
+    }
+
+    @Override
+    public java.util.Optional<io.soak.api.export.ReadBack> readBack() {
+        return java.util.Optional.of(new io.soak.api.export.ReadBack(written, Math.max(0, written - dropped),
+                "count(run_id=run-1)", dropReason.isEmpty() ? List.of() : List.of(dropReason)));
+    }
+
+    @Override
+    public void summary(MetricsSnapshot summary) {
+        this.summary = summary;
+    }
+
+    @Override
     public String type() {
-        return "prometheus";
+        return type;
     }
 
     @Override
@@ -40,6 +63,7 @@ final class RecordingExporter implements MetricsExporter, ExporterFactory {
             throw new IOException("PUT http://127.0.0.1:9/metrics/job/soak/run_id/run-1: connection refused");
         }
         exported.add(snapshot);
+        written += snapshot.samples().size();
     }
 
     @Override

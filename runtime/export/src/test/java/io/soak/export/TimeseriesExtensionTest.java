@@ -55,10 +55,15 @@ class TimeseriesExtensionTest {
         ext.onStopping(run);
         ext.afterRun(run, Map.of());
         assertThat(target.exported).hasSize(61);
+        ext.afterVerdict(run, Map.of("verdict", Map.of("passed", true)));
         assertThat(target.closed).isTrue();
+        assertThat(value(target.summary, "soak_run_verdict", Map.of("verdict", "pass"))).isEqualTo(1);
+        assertThat(value(target.summary, "soak_run_verdict", Map.of("verdict", "fail"))).isZero();
+        assertThat(value(target.summary, "soak_run_last_success_timestamp_seconds", Map.of())).isPositive();
+        assertThat(value(target.summary, "soak_last_run_info", Map.of("scenario", "t"))).isEqualTo(1);
         MetricsSnapshot last = target.exported.get(60);
         assertThat(last.last()).isTrue();
-        assertThat(value(last, "soak_signals_total", Map.of("symbol", "all"))).isEqualTo(3000);
+        assertThat(value(last, "soak_signals_total", Map.of("symbol", "BTCUSDT"))).isEqualTo(3000);
         assertThat(value(last, "soak_run_finished", Map.of())).isEqualTo(1);
         assertThat(value(target.exported.get(0), "soak_run_finished", Map.of())).isZero();
         Map<String, Object> s = section(ext, "timeseries_export");
@@ -82,18 +87,23 @@ class TimeseriesExtensionTest {
         Set<String> seen = new HashSet<>();
         for (MetricSample m : s.samples()) {
             assertThat(seen.add(m.name() + m.labels())).as("duplicate %s%s", m.name(), m.labels()).isTrue();
-            assertThat(m.labels()).containsEntry("run_id", "run-1").containsEntry("sink", "dual").containsKey("symbol");
+            assertThat(m.labels()).containsEntry("run_id", "run-1").containsEntry("sink", "dual");
+            assertThat(m.labels().get("symbol")).as("%s: the all-symbols row has families of its own", m.name())
+                    .isNotEqualTo("all");
         }
         assertThat(value(s, "soak_gating_total", Map.of("symbol", "BTCUSDT", "reason", "low_consistency"))).isEqualTo(10);
-        assertThat(value(s, "soak_strong_ratio", Map.of("symbol", "all"))).isEqualTo(0.2);
-        assertThat(value(s, "soak_minute_total", Map.of("symbol", "BTCUSDT"))).isEqualTo(50);
+        assertThat(value(s, "soak_all_symbols_strong_ratio", Map.of())).isEqualTo(0.2);
+        assertThat(value(s, "soak_strong_ratio", Map.of("symbol", "BTCUSDT"))).isEqualTo(0.2);
+        assertThat(value(s, "soak_last_minute_signals", Map.of("symbol", "BTCUSDT"))).isEqualTo(50);
         assertThat(value(s, "soak_stage_health", Map.of("stage", "signal"))).isZero();
         assertThat(value(s, "soak_restarts_total", Map.of("stage", "signal"))).isEqualTo(1);
         assertThat(value(s, "soak_queue_depth", Map.of("stage", "signal"))).isEqualTo(3);
-        assertThat(value(s, "soak_rss_mb", Map.of())).isEqualTo(150.5);
-        assertThat(value(s, "soak_open_files", Map.of())).isEqualTo(20);
+        assertThat(value(s, "soak_process_resident_memory_bytes", Map.of())).isEqualTo(Math.round(150.5 * 1024 * 1024));
+        assertThat(value(s, "soak_process_open_fds", Map.of())).isEqualTo(20);
         assertThat(value(s, "soak_alert_state", Map.of("rule", "no_signals", "level", "critical"))).isZero();
-        assertThat(value(s, "soak_lag_ms", Map.of("symbol", "all", "stat", "p99"))).isEqualTo(12);
+        assertThat(value(s, "soak_lag_seconds", Map.of("symbol", "BTCUSDT", "stat", "p99"))).isEqualTo(0.012);
+        assertThat(value(s, "soak_all_symbols_lag_seconds", Map.of("stat", "p99"))).isEqualTo(0.012);
+        assertThat(value(s, "soak_run_info", Map.of("pace", "max", "timestamps", "scrape_time"))).isEqualTo(1);
     }
 
     @Test
@@ -201,5 +211,58 @@ class TimeseriesExtensionTest {
     void credentialsAreStrippedFromTargets() {
         assertThat(ExportExtension.stripCredentials("http://u:p@127.0.0.1:9091/x")).isEqualTo("http://127.0.0.1:9091/x");
         assertThat(ExportExtension.stripCredentials("http://127.0.0.1:9091")).isEqualTo("http://127.0.0.1:9091");
+    }
+
+    @Test
+    void pointsTheServerDidNotKeepAreErrorsWithItsReasonAndDoNotCountAsExports() throws Exception {
+        // case 1 of issue 12: 2xx for every write, the server kept nothing; exports used to count the 2xx answers
+        TestRun run = run(PUSHGATEWAY);
+        RecordingExporter target = new RecordingExporter();
+        target.dropped = Long.MAX_VALUE;
+        target.dropReason = "vm_rows_ignored_total{reason=\"small_timestamp\"} +42";
+        run.registry.addExporter(target);
+        TimeseriesExtension ext = extension(run);
+        ext.beforeStart(run);
+        for (int i = 0; i < 3; i++) {
+            run.nowMs = TestRun.T0 + (i + 1) * 60_000L;
+            ext.onMinute(run, TestRun.minute(i, 50, 10));
+        }
+        ext.onStopping(run);
+        ext.afterRun(run, Map.of());
+        Map<String, Object> s = section(ext, "timeseries_export");
+        assertThat(s).containsEntry("sent_count", 4L).containsEntry("export_count", 0L).containsEntry("error_count", 4L);
+        assertThat((String) s.get("last_error")).contains("holds 0 of the").contains("small_timestamp");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> rb = (Map<String, Object>) s.get("read_back");
+        assertThat(rb).containsEntry("found", 0L).containsEntry("unverified_exports", 4L);
+    }
+
+    @Test
+    void aMaxPaceReplayToATimestampedTargetIsExportedAtTheEndShiftedByWholeMinutesToEndAtTheWallTime() throws Exception {
+        TestRun run = run(new TimeseriesSpec("influxdb", "http://127.0.0.1:9", false, Map.of(), Map.of()));
+        RecordingExporter target = new RecordingExporter();
+        target.timestamped = true;
+        target.type = "influxdb";
+        run.registry.addExporter(target);
+        long wallEnd = java.time.Instant.parse("2026-12-05T23:07:31.250Z").toEpochMilli();
+        TimeseriesExtension ext = new TimeseriesExtension(run.plan, TimeseriesExtensionFactory.effective(run.plan,
+                Settings.empty()), java.time.Clock.fixed(java.time.Instant.ofEpochMilli(wallEnd), java.time.ZoneOffset.UTC));
+        ext.beforeStart(run);
+        for (int i = 0; i < 60; i++) {
+            run.nowMs = TestRun.T0 + (i + 1) * 60_000L;
+            ext.onMinute(run, TestRun.minute(i, 50, 10));
+            assertThat(target.exported).as("nothing sent before the replay ends").isEmpty();
+        }
+        run.nowMs += 500;
+        ext.onStopping(run);
+        ext.afterRun(run, Map.of());
+        assertThat(target.exported).hasSize(61);
+        long offset = target.exported.get(0).timeMs() - (TestRun.T0 + 60_000L);
+        assertThat(offset % 60_000L).as("whole minutes").isZero();
+        for (int i = 0; i < 60; i++) {
+            assertThat(target.exported.get(i).timeMs()).isEqualTo(TestRun.T0 + (i + 1) * 60_000L + offset);
+        }
+        assertThat(target.exported.get(60).timeMs()).isLessThanOrEqualTo(wallEnd).isGreaterThan(wallEnd - 60_000L);
+        assertThat(section(ext, "timeseries_export")).containsEntry("export_count", 61L);
     }
 }

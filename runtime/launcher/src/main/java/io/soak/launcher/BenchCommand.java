@@ -106,14 +106,10 @@ final class BenchCommand implements Callable<Integer> {
         if (plan.mode() != Mode.REPLAY) {
             throw new UserException(Launcher.INVALID, "soak bench measures replays; " + script + " is " + plan.mode().id());
         }
-        for (String f : plan.source().files()) {
-            if (!Files.isRegularFile(Path.of(f))) {
-                throw new UserException(Launcher.INVALID, "recorded data not found: " + f
-                        + " (give --data <dir>, -Dsoak.shared.data or SOAK_DATA)");
-            }
-        }
+        // the full recordings (never the test fixture): exit 2 naming the file and the places searched
+        RunCommand.requireData(plan, script, launcher.env());
         Settings defaults = defaults(launcher);
-        String stamp = RunCommand.generatedRunId();
+        String stamp = io.soak.api.run.RunId.generate("bench-" + plan.name()).value();
         PrintWriter out = launcher.out();
         Path storage = Files.createTempDirectory("soak-felix-");
         try (FelixHost host = FelixHost.start(HostConfig.fromHome(launcher.home(), storage))) {
@@ -167,16 +163,21 @@ final class BenchCommand implements Callable<Integer> {
 
     private Measured measure(FelixHost host, ScenarioPlan plan, List<RunExtension> extensions, Settings defaults,
                              Map<String, String> versions, String id) throws UserException {
-        Path runDir = runsDir.resolve(id);
+        SoakRun run;
         try {
-            Files.createDirectories(runDir.resolve("logs"));
-        } catch (IOException e) {
-            throw new UserException(Launcher.RUNTIME_FAILURE, "cannot create the run directory " + runDir + ": " + e.getMessage(), e);
-        }
-        RunLog.attach(runDir.resolve("logs").resolve("soak.log"));
-        try {
-            SoakRun run = new SoakRun(plan, host.registry(), extensions,
+            // claims runs/<id> (a fresh directory, locked for the run)
+            run = new SoakRun(plan, host.registry(), extensions,
                     new EngineOptions(runsDir, defaults, versions, id, host.revival()));
+            io.soak.api.run.RunDirectory dir = new io.soak.api.run.RunDirectory(run.runDirectory());
+            Files.createDirectories(dir.logs());
+            RunLog.attach(dir.logFile());
+        } catch (io.soak.engine.RunDirectoryClaim.RefusedException e) {
+            throw new UserException(Launcher.INVALID, e.getMessage());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new UserException(Launcher.RUNTIME_FAILURE, "cannot create the run directory under " + runsDir + ": "
+                    + e.getMessage(), e);
+        }
+        try {
             long cpu0 = processCpuNanos();
             long start = System.nanoTime();
             RunOutcome outcome = run.run();

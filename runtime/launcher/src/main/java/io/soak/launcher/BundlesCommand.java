@@ -33,7 +33,10 @@ final class BundlesCommand implements Callable<Integer> {
         RunLog.verbose(root.verbose);
         PrintWriter out = root.launcher.out();
         Path storage = Files.createTempDirectory("soak-felix-");
-        try (FelixHost host = FelixHost.start(HostConfig.fromHome(root.launcher.home(), storage))) {
+        try (FelixHost host = FelixHost.start(HostConfig.fromHome(root.launcher.home(), storage));
+             io.soak.launcher.control.BundleWatch watch = io.soak.launcher.control.BundleWatch.watch(host.context(),
+                     u -> out.println("hot deploy: bundle " + u.bsn() + " " + u.from() + " -> " + u.to() + " (" + u.how() + ")"))) {
+            // one bundle per symbolic name: a newer build in hot/ replaces the installed one (BundleWatch)
             // waits on registry changes for a category nobody publishes: a bounded settle time, not a sleep loop
             host.awaitFactories(Map.of("settle", Set.of("never")), Duration.ofSeconds(settleSeconds));
             out.println("host started in " + host.startupMillis() + " ms");

@@ -116,7 +116,12 @@ final class FeedCommand implements Callable<Integer> {
                 out.println("feed emulator at " + emulator.endpoint() + " serving "
                         + (synthetic ? "a synthetic market (seed " + seed + ")" : files) + " at pace " + pace
                         + (loop ? ", looping" : ""));
-                out.println("subscribe: " + emulator.endpoint() + "/stream?streams=btcusdt@aggTrade/btcusdt@bookTicker/btcusdt@depth5@100ms");
+                String http = emulator.endpoint().replaceFirst("^ws:", "http:");
+                out.println("subscribe: " + emulator.endpoint() + "/public/stream?streams=btcusdt@bookTicker/btcusdt@depth@100ms"
+                        + " and " + emulator.endpoint() + "/market/stream?streams=btcusdt@aggTrade (legacy: /stream?streams=…)");
+                out.println("REST: " + http + "/fapi/v1/depth?symbol=BTCUSDT&limit=1000");
+                out.println("faults: " + http + "/soak/fault?kind=feed-drop&duration=5s (feed-stall, feed-latency, feed-corrupt, "
+                        + "feed-gap, rest-throttle; " + http + "/soak/describe)");
                 out.println("press Ctrl-C to stop");
                 out.flush();
                 if (durationSeconds > 0) {

@@ -151,7 +151,48 @@ public final class FelixHost implements AutoCloseable {
 
     /** Brings back the bundle that provided a stage kind when it was stopped from outside. */
     public StageRevival revival() {
-        return this::revive;
+        return new StageRevival() {
+            @Override
+            public void revive(String stageKind) {
+                FelixHost.this.revive(stageKind);
+            }
+
+            @Override
+            public String install(String stageKind, Path jar) throws Exception {
+                return FelixHost.this.install(stageKind, jar);
+            }
+        };
+    }
+
+    /**
+     * Installs {@code jar} as the new revision of the bundle that provides stage kind {@code stageKind}
+     * ({@link Bundle#update(InputStream)}: the bundle stops, its factories leave the registry, the new code is
+     * started and registers its factories). The jar must be the same bundle (Bundle-SymbolicName); returns
+     * {@code "<bsn> <old version> -> <new version>"}.
+     */
+    String install(String stageKind, Path jar) throws Exception {
+        Bundle b = stageBundle(stageKind).orElseThrow(() -> new IllegalStateException(
+                "no bundle provides stage '" + stageKind + "'"));
+        String bsn;
+        try (java.util.jar.JarFile jf = new java.util.jar.JarFile(jar.toFile())) {
+            Manifest mf = jf.getManifest();
+            String name = mf == null ? null : mf.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
+            if (name == null) {
+                throw new IllegalArgumentException(jar.getFileName() + " is not an OSGi bundle (no Bundle-SymbolicName)");
+            }
+            bsn = name.split(";")[0].strip();
+        }
+        if (!bsn.equals(b.getSymbolicName())) {
+            throw new IllegalArgumentException(jar.getFileName() + " is bundle " + bsn + ", but stage '" + stageKind
+                    + "' comes from " + b.getSymbolicName());
+        }
+        String old = b.getVersion().toString();
+        try (InputStream in = Files.newInputStream(jar)) {
+            b.update(in);
+        }
+        String now = b.getVersion().toString();
+        LOG.info("bundle {} updated from {}: {} -> {} (stage '{}')", bsn, jar.getFileName(), old, now, stageKind);
+        return bsn + " " + old + " -> " + now;
     }
 
     /** Milliseconds from {@link #start} to every bundle installed and started. */

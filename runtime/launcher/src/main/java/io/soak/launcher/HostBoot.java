@@ -15,14 +15,27 @@ import java.util.concurrent.ExecutionException;
 final class HostBoot {
 
     private final CompletableFuture<FelixHost> host;
+    /** Directories the boot creates for the hot dir (outermost first), removed again by {@link #discard()} when empty. */
+    private final java.util.List<Path> created;
 
-    private HostBoot(CompletableFuture<FelixHost> host) {
+    private HostBoot(CompletableFuture<FelixHost> host, java.util.List<Path> created) {
         this.host = host;
+        this.created = created;
     }
 
     static HostBoot begin(Path home) throws IOException {
+        return begin(home, null);
+    }
+
+    /** As {@link #begin(Path)}, FileInstall watching {@code hotDir} instead of the install's {@code hot/} (when not null). */
+    static HostBoot begin(Path home, Path hotDir) throws IOException {
         Path storage = Files.createTempDirectory("soak-felix-");
-        HostConfig config = HostConfig.fromHome(home, storage);
+        java.util.List<Path> created = new java.util.ArrayList<>();
+        for (Path p = hotDir == null ? null : hotDir.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
+            created.add(0, p);
+        }
+        HostConfig fromHome = HostConfig.fromHome(home, storage);
+        HostConfig config = hotDir == null ? fromHome : fromHome.withHotDir(hotDir);
         CompletableFuture<FelixHost> f = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
@@ -33,7 +46,7 @@ final class HostBoot {
         }, "soak-host-boot");
         t.setDaemon(true);
         t.start();
-        return new HostBoot(f);
+        return new HostBoot(f, created);
     }
 
     /** The started host; rethrows what its start threw. */
@@ -62,6 +75,14 @@ final class HostBoot {
             host.thenAccept(FelixHost::close);
         } catch (ExecutionException e) {
             // it never started: nothing to close
+        }
+        // a run that never started leaves no directory behind (its hot dir, and the runs dir it may have made)
+        for (int i = created.size() - 1; i >= 0; i--) {
+            try {
+                Files.deleteIfExists(created.get(i));
+            } catch (IOException e) {
+                break; // not empty: something else is in it
+            }
         }
     }
 }

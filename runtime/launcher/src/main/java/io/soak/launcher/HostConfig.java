@@ -84,6 +84,10 @@ public record HostConfig(List<Path> infrastructure, List<Path> bundles, Path hot
         return new HostConfig(infrastructure, jars, hotDir, storageDir, hotPoll, properties);
     }
 
+    public HostConfig withHotDir(Path dir) {
+        return new HostConfig(infrastructure, bundles, dir, storageDir, hotPoll, properties);
+    }
+
     public HostConfig withProperties(Map<String, String> props) {
         return new HostConfig(infrastructure, bundles, hotDir, storageDir, hotPoll, props);
     }

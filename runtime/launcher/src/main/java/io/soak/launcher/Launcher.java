@@ -62,6 +62,9 @@ public final class Launcher {
         this.err = err;
         SoakCommand root = new SoakCommand(this);
         CommandLine cmd = new CommandLine(root, new Factory());
+        for (SubcommandProvider p : java.util.ServiceLoader.load(SubcommandProvider.class, Launcher.class.getClassLoader())) {
+            cmd.addSubcommand(p.name(), p.create());
+        }
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setParameterExceptionHandler((ex, a) -> {

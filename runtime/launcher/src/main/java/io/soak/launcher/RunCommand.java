@@ -1,10 +1,13 @@
 package io.soak.launcher;
 
 import io.soak.api.plan.ScenarioPlan;
+import io.soak.api.run.RunDirectory;
+import io.soak.api.run.RunId;
 import io.soak.api.stage.Settings;
 import io.soak.dsl.ImplicitScenario;
 import io.soak.dsl.ScenarioLoader;
 import io.soak.engine.EngineOptions;
+import io.soak.engine.RunDirectoryClaim;
 import io.soak.engine.RunExtension;
 import io.soak.engine.RunOutcome;
 import io.soak.engine.SoakRun;
@@ -13,16 +16,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -41,7 +38,6 @@ import picocli.CommandLine.ParentCommand;
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
-    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     @ParentCommand
     SoakCommand root;
@@ -70,47 +66,63 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--run-id", paramLabel = "<id>", description = "Run id (default: generated from the UTC time).")
     String runId;
 
+    @Option(names = "--replace",
+            description = "Replace an existing run directory of the same --run-id (default: refuse it, exit 2).")
+    boolean replace;
+
     @Option(names = "--bundle-timeout", paramLabel = "<seconds>", defaultValue = "30",
             description = "How long to wait for the bundles the plan needs (default 30).")
     long bundleTimeoutSeconds;
 
+    @Option(names = "--progress", paramLabel = "auto|line|log|none", defaultValue = "auto",
+            description = "Progress: a live line on a terminal, a log line per minute otherwise (default auto).")
+    String progress;
+
+    @Option(names = "--hot-dir", paramLabel = "<dir>",
+            description = "Directory watched for new bundle builds during this run (default <runs-dir>/.hot/<run_id>).")
+    Path hotDir;
+
+    @Option(names = "--control", paramLabel = "tcp|none", defaultValue = "tcp",
+            description = "Operator control channel on 127.0.0.1 for 'soak shell --attach' (default tcp).")
+    String controlMode;
+
     @Override
     public Integer call() throws Exception {
         Launcher launcher = root.launcher;
+        RunConsoleWiring.check(progress, controlMode);
         RunLog.verbose(root.verbose);
-        String id = runId == null ? generatedRunId() : checkedRunId(runId);
+        RunId given = runId == null ? null : checkedRunId(runId);
+        if (given != null) {
+            refuseTaken(RunDirectory.of(runsDir, given));
+        }
         io.soak.dsl.ConfigCatalog catalog = Catalogs.of(launcher.home());
         Settings defaults = defaults(launcher, catalog);
         // The host boots while Groovy compiles the scenario: both take a second or two and neither needs the
         // other, so the time from `soak run` to the first event is the longer of the two, not their sum.
-        HostBoot boot = HostBoot.begin(launcher.home());
+        // The id is known before the plan (the host's hot/ is named after it): a generated one takes the
+        // scenario file's name, which is the scenario's name in every shipped script.
+        String id = (given != null ? given : RunId.generate(scenarioStem())).value();
+        // this run's own hot/ (beside, not inside, the run directory, which the engine claims as new)
+        Path hot = hotDir != null ? hotDir : runsDir.resolve(".hot").resolve(id);
+        HostBoot boot = HostBoot.begin(launcher.home(), hot);
         long loadStart = System.nanoTime();
         ScenarioPlan plan;
         try {
             plan = plan(launcher, catalog);
+            CaptureFilesCheck.check(plan); // exit 2 naming the file, before the run starts
         } catch (Exception | Error e) {
             boot.discard();
             throw e;
         }
         long loadMs = (System.nanoTime() - loadStart) / 1_000_000;
         long loadedAt = sinceJvmStart();
-        Path runDir = runsDir.resolve(id);
-        try {
-            Files.createDirectories(runDir.resolve("logs"));
-        } catch (IOException e) {
-            boot.discard();
-            throw new UserException(Launcher.RUNTIME_FAILURE, "cannot create the run directory " + runDir + ": "
-                    + (e instanceof java.nio.file.FileSystemException f ? FileErrors.describe(f) : e.getMessage()), e);
-        }
-        RunLog.attach(runDir.resolve("logs").resolve("soak.log"));
-        LOG.info("scenario {} loaded in {} ms ({} ms after the JVM started)", plan.name(), loadMs, loadedAt);
         SignalGuard guard = launcher.handleSignals() ? new SignalGuard(Duration.ofMinutes(5)) : null;
         int code = Launcher.RUNTIME_FAILURE;
         try {
-            code = execute(launcher, plan, defaults, id, guard, boot);
+            code = execute(launcher, plan, defaults, id, guard, boot, loadMs, loadedAt);
             return code;
         } finally {
-            removeTemporaryFiles(runDir);
+            removeTemporaryFiles(runsDir.resolve(id));
             RunLog.detach();
             if (guard != null) {
                 guard.finish(code);
@@ -144,7 +156,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int execute(Launcher launcher, ScenarioPlan plan, Settings defaults, String id, SignalGuard guard,
-                        HostBoot boot) throws Exception {
+                        HostBoot boot, long loadMs, long loadedAt) throws Exception {
         PrintWriter out = launcher.out();
         try (FelixHost host = boot.await()) {
             try {
@@ -155,8 +167,22 @@ final class RunCommand implements Callable<Integer> {
             List<RunExtension> extensions = Extensions.create(plan, defaults);
             Map<String, String> versions = new TreeMap<>(host.bundleVersions());
             versions.put("runtime", Manifests.runtimeVersion());
-            SoakRun run = new SoakRun(plan, host.registry(), extensions,
-                    new EngineOptions(runsDir, defaults, versions, id, host.revival()));
+            RunConsoleWiring wiring = RunConsoleWiring.before(host, extensions, plan,
+                    hotDir != null ? hotDir : runsDir.resolve(".hot").resolve(id));
+            SoakRun run;
+            try {
+                // claims runs/<id> (created and locked here; an existing one only with --replace)
+                run = new SoakRun(plan, host.registry(), wiring.extensions(),
+                        new EngineOptions(runsDir, defaults, versions, id, host.revival(), replace));
+            } catch (RunDirectoryClaim.RefusedException e) {
+                throw new UserException(Launcher.INVALID, e.getMessage());
+            } catch (java.io.UncheckedIOException e) {
+                throw new UserException(Launcher.RUNTIME_FAILURE, e.getMessage(), e);
+            }
+            RunDirectory dir = new RunDirectory(run.runDirectory());
+            Files.createDirectories(dir.logs());
+            RunLog.attach(dir.logFile());
+            LOG.info("scenario {} loaded in {} ms ({} ms after the JVM started)", plan.name(), loadMs, loadedAt);
             if (guard != null) {
                 guard.attach(run);
             }
@@ -166,10 +192,13 @@ final class RunCommand implements Callable<Integer> {
             out.flush();
             FirstEventProbe probe = FirstEventProbe.watch(run);
             RunOutcome outcome;
-            try {
+            try (RunConsoleWiring.Live live = wiring.start(run, host, plan, launcher, progress, controlMode)) {
                 outcome = run.run();
             } finally {
                 probe.close();
+            }
+            if (outcome.manifest() != null && !outcome.manifest().isEmpty()) {
+                out.print(io.soak.launcher.control.RunSummary.text(outcome.manifest(), outcome.runDirectory()));
             }
             probe.firstEventMillis().ifPresent(ms -> LOG.info(
                     "first event handled {} ms after the JVM started ({} ms after the run started)", ms,
@@ -177,6 +206,15 @@ final class RunCommand implements Callable<Integer> {
             print(out, outcome);
             return outcome.exitCode();
         }
+    }
+
+    /** The scenario file's name without {@code .groovy}, or null for the run-contract flags. */
+    private String scenarioStem() {
+        if (scenario == null || scenario.getFileName() == null) {
+            return null;
+        }
+        String n = scenario.getFileName().toString();
+        return n.endsWith(".groovy") ? n.substring(0, n.length() - ".groovy".length()) : n;
     }
 
     private ScenarioPlan plan(Launcher launcher, io.soak.dsl.ConfigCatalog catalog) throws Exception {
@@ -189,7 +227,7 @@ final class RunCommand implements Callable<Integer> {
             if (!Files.isRegularFile(scenario)) {
                 throw new UserException(Launcher.INVALID, "scenario not found: " + scenario);
             }
-            return ScenarioLoader.load(scenario, System.getenv(), io.soak.dsl.ScenarioLimits.defaults(), catalog);
+            return requireData(ScenarioLoader.load(scenario, System.getenv(), io.soak.dsl.ScenarioLimits.defaults(), catalog), scenario, System.getenv());
         }
         if (!flags && config == null) {
             throw new UserException(Launcher.INVALID,
@@ -201,8 +239,21 @@ final class RunCommand implements Callable<Integer> {
         }
         Path file = configFile(launcher);
         // the dsl owns the contract's defaults (stages, sink); only the duration has no default there
-        return ImplicitScenario.fromFlags(Files.isRegularFile(file) || config != null ? file : null, enable, sink,
-                minutes == null ? 60 : minutes, launcher.env());
+        return requireData(ImplicitScenario.fromFlags(Files.isRegularFile(file) || config != null ? file : null, enable,
+                sink, minutes == null ? 60 : minutes, launcher.env()), null, launcher.env());
+    }
+
+    /**
+     * Refuses (exit 2, before anything starts) a plan whose recorded data is missing: one line naming the first
+     * missing file and, for a {@code data(...)} file, the data directory and the places searched for it.
+     */
+    static ScenarioPlan requireData(ScenarioPlan plan, Path script, Map<String, String> env) throws UserException {
+        Path scriptDir = script == null ? null : script.toAbsolutePath().getParent();
+        java.util.Optional<String> missing = io.soak.dsl.DataDirectory.missing(plan.source().files(), scriptDir, env);
+        if (missing.isPresent()) {
+            throw new UserException(Launcher.INVALID, missing.get());
+        }
+        return plan;
     }
 
     private Path configFile(Launcher launcher) {
@@ -219,17 +270,20 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static void print(PrintWriter out, RunOutcome outcome) {
-        Path file = outcome.runDirectory().resolve("run_manifest.json");
+        Path file = outcome.runDirectory().resolve(RunDirectory.MANIFEST);
         // never point at a manifest that is not there (a disk error stopped its writing)
         String manifest = Files.isRegularFile(file) ? file.toString() : "none written (" + file + " is missing; see "
                 + outcome.runDirectory().resolve("logs").resolve("soak.log") + ")";
+        int[] c = counts(outcome);
         switch (outcome.exitCode()) {
             case Launcher.PASS -> out.println("PASS run " + outcome.runId() + ": "
-                    + (criteriaCount(outcome).equals("0") ? "no criteria to check" : criteriaCount(outcome) + " criteria met")
-                    + "; manifest " + manifest);
+                    + (c[0] == 0 ? "no scenario criteria to check" : c[0] + " criteria met") + ", " + c[2]
+                    + " baseline criteria met" + (c[4] > 0 ? " (" + c[4] + " waived)" : "") + "; manifest " + manifest);
             case Launcher.CRITERION_FAILED -> {
-                out.println("FAIL run " + outcome.runId() + ": " + outcome.failures().size() + " of "
-                        + criteriaCount(outcome) + " criteria failed; manifest " + manifest);
+                boolean incomplete = "INCOMPLETE".equals(verdictStatus(outcome));
+                out.println((incomplete ? "INCOMPLETE" : "FAIL") + " run " + outcome.runId() + ": "
+                        + (incomplete ? "stopped before its planned duration; " : "") + c[1] + " of " + c[0]
+                        + " criteria failed, " + c[3] + " of " + c[2] + " baseline criteria failed; manifest " + manifest);
                 outcome.failures().forEach(f -> out.println("  - " + f));
             }
             default -> {
@@ -240,29 +294,54 @@ final class RunCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static String criteriaCount(RunOutcome outcome) {
+    private static String verdictStatus(RunOutcome outcome) {
+        Object verdict = outcome.manifest() == null ? null : outcome.manifest().get("verdict");
+        return verdict instanceof Map<?, ?> v ? String.valueOf(v.get("status")) : "";
+    }
+
+    /** Scenario criteria, of them failed, baseline criteria, of them failed (not waived), waived. */
+    private static int[] counts(RunOutcome outcome) {
+        int[] c = new int[5];
         Object verdict = outcome.manifest() == null ? null : outcome.manifest().get("verdict");
         if (verdict instanceof Map<?, ?> v && v.get("criteria") instanceof List<?> l) {
-            return String.valueOf(l.size());
+            for (Object o : l) {
+                if (!(o instanceof Map<?, ?> m)) {
+                    continue;
+                }
+                boolean base = Boolean.TRUE.equals(m.get("baseline"));
+                boolean failed = !Boolean.TRUE.equals(m.get("passed"));
+                if (m.get("waived") != null) {
+                    c[4]++;
+                    failed = false;
+                }
+                c[base ? 2 : 0]++;
+                if (failed) {
+                    c[base ? 3 : 1]++;
+                }
+            }
         }
-        return "all";
+        return c;
     }
 
     static long sinceJvmStart() {
         return System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
     }
 
-    static String generatedRunId() {
-        String ts = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"));
-        return ts + "-" + Integer.toHexString(0x1000 + ThreadLocalRandom.current().nextInt(0xF000));
+    private static RunId checkedRunId(String id) throws UserException {
+        try {
+            return RunId.of(id);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(Launcher.INVALID, "--run-id" + e.getMessage().substring("run id".length()));
+        }
     }
 
-    private static String checkedRunId(String id) throws UserException {
-        if (!RUN_ID.matcher(id).matches()) {
-            throw new UserException(Launcher.INVALID,
-                    "--run-id must be letters, digits, '.', '_' or '-' (at most 128), got '" + id + "'");
+    /** Refuses a taken run directory before the host boots (the engine's claim decides for good). */
+    private void refuseTaken(RunDirectory dir) throws UserException {
+        try {
+            RunDirectoryClaim.checkAvailable(dir, replace);
+        } catch (RunDirectoryClaim.RefusedException e) {
+            throw new UserException(Launcher.INVALID, e.getMessage());
         }
-        return id;
     }
 
     /** Watches the run's status until a stage has handled its first event (a startup figure for the log). */

@@ -37,6 +37,7 @@ final class ValidateCommand implements Callable<Integer> {
             Defaults.load(config, catalog);
         }
         ScenarioPlan plan = ScenarioLoader.load(scenario, System.getenv(), io.soak.dsl.ScenarioLimits.defaults(), catalog);
+        CaptureFilesCheck.check(plan);
         for (String line : PlanSummary.lines(plan)) {
             root.launcher.out().println(line);
         }

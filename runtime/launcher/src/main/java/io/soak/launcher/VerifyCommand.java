@@ -37,7 +37,7 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RunLog.verbose(root.verbose);
         PrintWriter out = root.launcher.out();
-        if (!Files.isDirectory(runDirectory) || !Files.isRegularFile(runDirectory.resolve("run_manifest.json"))) {
+        if (!Files.isDirectory(runDirectory) || !Files.isRegularFile(new io.soak.api.run.RunDirectory(runDirectory).manifest())) {
             throw new UserException(Launcher.INVALID, "not a run directory (no run_manifest.json): " + runDirectory);
         }
         Path storage = Files.createTempDirectory("soak-felix-");

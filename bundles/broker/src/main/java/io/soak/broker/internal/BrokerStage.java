@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The paper broker (DOMAIN.md 4): acts on confirmed decisions (strong always, plain ones sampled by a draw
  * derived from the run seed and the decision's sequence number), fills market orders at the symbol's own
- * best ask/bid plus slippage, charges the taker fee, keeps positions and PnL, and checks its invariants at
+ * best ask/bid plus slippage (rejecting with reason {@code crossed_book} when that book's best bid is at or
+ * above its best ask, and {@code no_book} without one), charges the taker fee, keeps positions and PnL, and checks its invariants at
  * stop. Every order and fill is appended to a journal in the run directory before it is emitted, so an
  * instance created after a kill or crash rebuilds the same book of positions and re-emits (never re-executes)
  * the order of a redelivered decision.
@@ -64,6 +65,7 @@ final class BrokerStage implements Stage {
     public void start(StageContext context) throws IOException {
         this.context = context;
         this.cfg = BrokerConfig.from(context.config());
+        context.metrics().add("rejected_crossed_book", 0); // in the manifest from the start, 0 or not
         if (cfg.journal() && context.runDirectory() != null) {
             journal = context.runDirectory().resolve("state").resolve("broker-" + context.stageName() + ".journal");
             if (Files.isRegularFile(journal)) {
@@ -124,6 +126,18 @@ final class BrokerStage implements Stage {
             context.emit(Topics.ORDER, o);
             m.increment("orders");
             m.increment("rejected");
+            return;
+        }
+        if (top.bid() >= top.ask()) {
+            // a crossed or locked book is no market to fill at: the price would be better than any real one
+            Order o = new Order(seq, d.tsMs(), d.symbol(), side, cfg.notional(), d.signalType(), seq, "rejected",
+                    "crossed_book");
+            append(o, null);
+            record(o, null);
+            context.emit(Topics.ORDER, o);
+            m.increment("orders");
+            m.increment("rejected");
+            m.increment("rejected_crossed_book");
             return;
         }
         double slip = cfg.slippageBps() / 10_000.0;

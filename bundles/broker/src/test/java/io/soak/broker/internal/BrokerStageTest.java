@@ -115,6 +115,24 @@ class BrokerStageTest {
     }
 
     @Test
+    void rejectsWithCrossedBookInsteadOfFillingOnACrossedOrLockedBook() throws Exception {
+        FakeStageContext c = ctx();
+        BrokerStage b = broker(c);
+        ticker(b, "BTCUSDT", 60_010.0, 60_000.0); // best bid above best ask
+        decide(b, 1, decision("BTCUSDT", "strong_buy"));
+        ticker(b, "BTCUSDT", 60_000.0, 60_000.0); // locked
+        decide(b, 2, decision("BTCUSDT", "strong_sell"));
+        ticker(b, "BTCUSDT", 60_000.0, 60_000.1); // sane again
+        decide(b, 3, decision("BTCUSDT", "strong_sell"));
+        List<Order> orders = c.emitted(Topics.ORDER, Order.class);
+        assertThat(orders).extracting(Order::status).containsExactly("rejected", "rejected", "filled");
+        assertThat(orders).extracting(Order::reason).containsExactly("crossed_book", "crossed_book", "");
+        assertThat(c.emitted(Topics.FILL, Fill.class)).singleElement().satisfies(f -> assertThat(f.orderId()).isEqualTo(3));
+        assertThat(c.metricsImpl().counter("rejected_crossed_book")).isEqualTo(2);
+        assertThat(b.publishInvariants()).allMatch(Invariants.Result::ok);
+    }
+
+    @Test
     void ignoresDecisionsThatAreNotConfirmed() throws Exception {
         FakeStageContext c = ctx("sample_rate", 1.0);
         BrokerStage b = broker(c);

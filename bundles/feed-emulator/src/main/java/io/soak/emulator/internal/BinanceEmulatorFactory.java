@@ -41,8 +41,29 @@ public final class BinanceEmulatorFactory implements FeedEmulatorFactory {
                     SyntheticReplayFeedFactory.phases(phases)));
             serve = "synthetic market seed " + seed + " " + symbols;
         }
+        java.util.Set<String> symbols = new java.util.LinkedHashSet<>();
+        if (s.serve().equals("files")) {
+            if (!spec.symbols().isEmpty()) {
+                spec.symbols().forEach(x -> symbols.add(x.toUpperCase(java.util.Locale.ROOT)));
+            } else {
+                for (String f : spec.files()) { // <symbol>_<date>.gz, the recordings' naming
+                    String name = Path.of(f).getFileName().toString();
+                    int us = name.indexOf('_');
+                    if (us > 0) {
+                        symbols.add(name.substring(0, us).toUpperCase(java.util.Locale.ROOT));
+                    }
+                }
+                spec.aliases().keySet().forEach(x -> symbols.add(x.toUpperCase(java.util.Locale.ROOT)));
+            }
+        } else {
+            symbols.addAll(spec.symbols().isEmpty() ? List.of("BTCUSDT", "ETHUSDT") : spec.symbols());
+        }
+        java.util.Set<String> kinds = new java.util.LinkedHashSet<>(s.serve().equals("files") ? s.recordedKinds() : s.syntheticStreams());
         try {
-            return new BinanceFeedEmulator(source, s.pace(), s.port(), s.startOnConnect(), serve);
+            return new BinanceFeedEmulator(source, new BinanceFeedEmulator.Options(s.pace(), s.port(), s.startOnConnect(), serve,
+                    symbols, kinds, s.serve().equals("files") && !s.recordedTimes() && !s.pace().max() && s.pace().multiplier() == 1,
+                    s.streamSnapshots(),
+                    s.pingIntervalMs(), s.pongTimeoutMs(), s.maxSessionMs()));
         } catch (Exception e) {
             source.close();
             throw e;

@@ -19,12 +19,15 @@ interface MessageSource extends AutoCloseable {
     /**
      * {@code source} with every time moved so that its first message was received at {@code startMs}, read
      * when the first message is taken (the pacer takes it when serving starts): a recording served live then
-     * has exchange times of today, and the receive lag the recording had (not years of it), so lag guards and
-     * minute windows behave as against the exchange.
+     * has exchange times of today. The exchange times ({@code E}, {@code T}) are moved by as much more as the
+     * recording's first exchange time led its receive time (the collector's clock was ~1.3 s behind the
+     * exchange's), so an exchange time is not in the future when the message is sent; the pacer waits for the
+     * rare message that still would be.
      */
     static MessageSource rebased(MessageSource source, java.util.function.LongSupplier startMs) {
         return new MessageSource() {
             private long shiftMs = Long.MIN_VALUE;
+            private long leadMs;
 
             @Override
             public RawMessage next() throws IOException {
@@ -34,15 +37,18 @@ interface MessageSource extends AutoCloseable {
                 }
                 if (shiftMs == Long.MIN_VALUE) {
                     shiftMs = startMs.getAsLong() - m.receivedNanos() / 1_000_000L;
+                    long e = EmulatorBook.number(m.text(), "\"E\":");
+                    leadMs = e > 0 ? Math.max(0, e - m.receivedNanos() / 1_000_000L) : 0;
                 }
                 return new RawMessage(m.receivedNanos() + shiftMs * 1_000_000L,
-                        io.soak.api.capture.CaptureTransform.shift(m.text(), shiftMs, 0, 0));
+                        io.soak.api.capture.CaptureTransform.shift(m.text(), shiftMs - leadMs, 0, 0));
             }
 
             @Override
             public Map<String, Object> describe() {
                 Map<String, Object> d = new java.util.TreeMap<>(source.describe());
                 d.put("time_shift_ms", shiftMs == Long.MIN_VALUE ? 0 : shiftMs);
+                d.put("exchange_time_lead_removed_ms", leadMs);
                 return d;
             }
 

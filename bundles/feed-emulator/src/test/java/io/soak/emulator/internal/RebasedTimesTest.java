@@ -31,7 +31,7 @@ class RebasedTimesTest {
     }
 
     @Test
-    void recordingServedLiveStartsNowAndKeepsItsOwnReceiveLagAndSpacing() throws Exception {
+    void recordingServedLiveStartsNowWithExchangeTimesNeverAheadOfTheSendTime() throws Exception {
         long recv0 = 1_723_161_255_088_176_367L;
         String trade = "{\"stream\":\"btcusdt@trade\",\"data\":{\"e\":\"trade\",\"E\":1723161256322,\"T\":1723161256322,"
                 + "\"s\":\"BTCUSDT\",\"t\":5266583935,\"p\":\"61800.30\",\"q\":\"0.006\",\"X\":\"MARKET\",\"m\":false}}";
@@ -45,9 +45,11 @@ class RebasedTimesTest {
         long shift = startMs - recv0 / 1_000_000L;
         assertThat(first.receivedNanos() / 1_000_000L).isEqualTo(startMs);
         assertThat(second.receivedNanos() - first.receivedNanos()).isEqualTo(250_000_000L);
-        assertThat(first.text()).contains("\"E\":" + (1723161256322L + shift)).contains("\"T\":" + (1723161256322L + shift))
+        // the recording's exchange clock led its receive clock by 1,234 ms: that lead is removed, so E is not in the future
+        long lead = 1723161256322L - recv0 / 1_000_000L;
+        assertThat(first.text()).contains("\"E\":" + startMs).contains("\"T\":" + (1723161256322L + shift - lead))
                 .contains("\"t\":5266583935").contains("\"p\":\"61800.30\"");
-        assertThat(rebased.describe()).containsEntry("time_shift_ms", shift);
+        assertThat(rebased.describe()).containsEntry("time_shift_ms", shift).containsEntry("exchange_time_lead_removed_ms", lead);
         assertThat(rebased.next()).isNull();
     }
 }

@@ -10,124 +10,123 @@ import io.soak.api.stage.HealthState;
 import io.soak.api.stage.Settings;
 import io.soak.api.time.Cancellable;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
-import okhttp3.WebSocket;
-import okhttp3.WebSocketListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The live source {@code binance-ws}: one OkHttp WebSocket to {@code <endpoint>/stream?streams=…}, every text
- * frame offered to the engine's ingress with the engine clock's receive time (never blocking OkHttp's reader
- * thread: the ingress drops and counts when full). Pings every 20 s. Reconnects on the engine scheduler with
- * {@link ReconnectBackoff}; Binance's planned 24 h close (code 1000/1001 after ≥ 23.5 h, or a
- * {@code serverShutdown} event) is counted as {@code planned_reconnects}, not as {@code reconnect_count}.
- * With {@code capture.enabled} every frame is also written, buffered, by {@link CaptureWriter} on the reader
- * thread (flushed every 5 s on the scheduler and closed on stop).
+ * The live source {@code binance-ws}: Binance USDⓈ-M Futures market streams on the current endpoint layout
+ * ({@link BinanceEndpoints}: {@code /public} for book data, {@code /market} for the rest, one OkHttp WebSocket
+ * each, or one legacy root connection), every text frame offered to the engine's ingress with the engine
+ * clock's receive time (never blocking OkHttp's reader thread: the ingress drops and counts when full).
+ * Each connection has its own backoff and accounting ({@link WsConnection}); Binance's 24 h cut is a planned
+ * reconnect. Diff-depth streams are synced by Binance's documented procedure: the source fetches the REST
+ * snapshot ({@link DepthSnapshotClient}) when {@link DepthSync} says so and injects it into the ingress as a
+ * {@code <sym>@depthSnapshot} frame, which the harvest stage anchors its book on. With {@code capture.enabled}
+ * every frame is also written, buffered, by {@link CaptureWriter} (flushed every 5 s, closed on stop).
  */
 final class BinanceWsSource implements FeedSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(BinanceWsSource.class);
-    static final long PLANNED_SESSION_NANOS = (23L * 3600 + 1800) * 1_000_000_000L;
+    static final long PLANNED_SESSION_NANOS = WsConnection.PLANNED_SESSION_NANOS;
 
     private SourceContext ctx;
     private OkHttpClient client;
-    private Request request;
-    private ReconnectBackoff backoff;
     private CaptureWriter capture;
+    private DepthSync depthSync;
+    private DepthSnapshotClient snapshots;
+    private Set<String> diffStreams = Set.of();
+    private final List<WsConnection> connections = new ArrayList<>();
     private final List<Cancellable> timers = new ArrayList<>();
-    private final List<Map<String, Object>> reconnects = new ArrayList<>();
-
-    // guarded by this
-    private WebSocket socket;
-    private int generation;
-    private boolean stopped;
-    private boolean connected;
-    private long connectedAtNanos;
-    private long disconnectedAtNanos;
-    private boolean plannedClose;
-    private String troubleReason;
-    private final List<Long> troubleBackoffs = new ArrayList<>();
+    private volatile boolean stopped;
 
     @Override
     public void start(SourceContext context) {
         this.ctx = context;
         Settings s = context.config();
         SourceSpec spec = context.spec();
-        String endpoint = spec.endpoint().isBlank() ? s.string("endpoint", "wss://fstream.binance.com") : spec.endpoint();
-        String url = streamUrl(endpoint, spec.symbols(), spec.streams());
-        backoff = new ReconnectBackoff(s.integer("reconnect.initial_ms", 1000), s.decimal("reconnect.multiplier", 1.5),
-                s.integer("reconnect.max_ms", 5000), s.integer("reconnect.reset_after_s", 300) * 1000);
+        String endpoint = spec.endpoint().isBlank() ? s.string("endpoint", "production") : spec.endpoint();
+        BinanceEndpoints endpoints = BinanceEndpoints.of(endpoint, s.string("layout", "split"), s.string("rest_url", ""));
         client = new OkHttpClient.Builder()
                 .pingInterval(s.integer("ping_interval_s", 20), TimeUnit.SECONDS)
                 .readTimeout(0, TimeUnit.MILLISECONDS)
                 .connectTimeout(s.integer("connect_timeout_s", 10), TimeUnit.SECONDS)
                 .build();
-        request = new Request.Builder().url(url.replaceFirst("^wss:", "https:").replaceFirst("^ws:", "http:")).build();
         if (s.flag("capture.enabled", false)) {
             capture = new CaptureWriter(context.runDirectory().resolve("capture"));
             timers.add(context.scheduler().scheduleAtFixedRate(5_000_000_000L, 5_000_000_000L, this::flushCapture));
         }
-        context.metrics().fact("endpoint", url);
-        context.metrics().add("reconnect_count", 0);
-        context.metrics().add("planned_reconnects", 0);
-        LOG.info("connecting to {}", url);
-        connect();
-    }
-
-    /** {@code <endpoint>/stream?streams=btcusdt@aggTrade/btcusdt@bookTicker/…} (lower-case symbols). */
-    static String streamUrl(String endpoint, List<String> symbols, List<String> streams) {
-        StringBuilder b = new StringBuilder(endpoint.replaceAll("/+$", "")).append("/stream?streams=");
-        boolean first = true;
-        for (String sym : symbols) {
-            for (String st : streams) {
-                if (!first) {
-                    b.append('/');
+        // the diff-depth streams (@depth, @depth@0ms|100ms|250ms|500ms) whose books the source keeps synced
+        Set<String> diffs = new LinkedHashSet<>();
+        Set<String> diffSymbols = new LinkedHashSet<>();
+        // snapshot.rest false: no REST client, the books wait for snapshots on the stream (byte-exact comparisons
+        // with a recording served with the emulator's stream_snapshots)
+        for (String sym : s.flag("snapshot.rest", true) ? spec.symbols() : List.<String>of()) {
+            for (String kind : spec.streams()) {
+                if (kind.equals("depth") || kind.startsWith("depth@")) {
+                    diffs.add(sym.toLowerCase(Locale.ROOT) + "@" + kind);
+                    diffSymbols.add(sym.toUpperCase(Locale.ROOT));
                 }
-                b.append(sym.toLowerCase(Locale.ROOT)).append('@').append(st);
-                first = false;
             }
         }
-        return b.toString();
-    }
-
-    private synchronized void connect() {
-        if (stopped) {
-            return;
+        diffStreams = Set.copyOf(diffs);
+        long now = context.clock().nanos();
+        depthSync = new DepthSync(diffSymbols, now);
+        snapshots = new DepthSnapshotClient(client, endpoints, (int) s.integer("snapshot.limit", 1000), context);
+        for (String c : new String[] {"reconnect_count", "planned_reconnects", "connect_attempts", "connect_failures",
+                "reconnect_attempts"}) {
+            context.metrics().add(c, 0);
         }
-        int gen = ++generation;
-        socket = client.newWebSocket(request, new Listener(gen));
+        if (!diffs.isEmpty()) {
+            for (String c : new String[] {"depth_snapshot_requests", "depth_snapshots_injected", "depth_snapshot_errors",
+                    "depth_snapshot_throttled", "depth_resyncs"}) {
+                context.metrics().add(c, 0);
+            }
+        }
+        for (BinanceEndpoints.Route r : endpoints.routes(spec.symbols(), spec.streams())) {
+            long initial = s.integer("reconnect.initial_ms", 1000);
+            ReconnectBackoff backoff = new ReconnectBackoff(initial, s.decimal("reconnect.multiplier", 1.5),
+                    s.integer("reconnect.max_ms", 5000), s.integer("reconnect.reset_after_s", 300) * 1000);
+            connections.add(new WsConnection(r.name(), r.url(), r.streams(), context, client, backoff, new Events()));
+        }
+        context.metrics().fact("endpoint", endpoints.wsBase());
+        context.metrics().fact("endpoint_layout", endpoints.legacy() ? "legacy" : "split");
+        context.metrics().fact("rest_endpoint", endpoints.restBase());
+        publish();
+        timers.add(context.scheduler().scheduleAtFixedRate(1_000_000_000L, 1_000_000_000L, this::publish));
+        for (WsConnection c : connections) {
+            LOG.info("connecting {} ({} streams) to {}", c.name, c.streams.size(), c.url);
+            c.connect();
+        }
     }
 
-    private final class Listener extends WebSocketListener {
-        private final int gen;
+    /** {@code <endpoint>/stream?streams=…} of the legacy layout (lower-case symbols); kept for the capture tools. */
+    static String streamUrl(String endpoint, List<String> symbols, List<String> streams) {
+        return BinanceEndpoints.of(endpoint, "legacy", "").routes(symbols, streams).get(0).url();
+    }
 
-        Listener(int gen) {
-            this.gen = gen;
+    private final class Events implements WsConnection.Events {
+        @Override
+        public void opened(WsConnection c, boolean reconnect) {
+            if (c.streams.stream().anyMatch(diffStreams::contains)) {
+                depthSync.connectionOpened(reconnect);
+            }
         }
 
         @Override
-        public void onOpen(WebSocket webSocket, Response response) {
-            opened(gen);
-        }
-
-        @Override
-        public void onMessage(WebSocket webSocket, String text) {
+        public void text(WsConnection c, String text) {
             RawMessage m = new RawMessage(ctx.clock().nanos(), text);
-            ctx.ingress().offer(m);
-            if (text.contains("serverShutdown")) {
-                synchronized (BinanceWsSource.this) {
-                    plannedClose = true;
-                }
+            boolean delivered = ctx.ingress().offer(m);
+            if (!diffStreams.isEmpty()) {
+                diff(text, delivered, m.receivedNanos());
             }
             CaptureWriter w = capture;
             if (w != null) {
@@ -140,84 +139,90 @@ final class BinanceWsSource implements FeedSource {
         }
 
         @Override
-        public void onClosing(WebSocket webSocket, int code, String reason) {
-            webSocket.close(1000, null);
+        public void lost(WsConnection c) {
         }
 
         @Override
-        public void onClosed(WebSocket webSocket, int code, String reason) {
-            lost(gen, code, "closed by server (" + code + (reason.isEmpty() ? "" : " " + reason) + ")");
-        }
-
-        @Override
-        public void onFailure(WebSocket webSocket, Throwable t, Response response) {
-            String why = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-            lost(gen, -1, why);
+        public void changed() {
+            publish();
         }
     }
 
-    private synchronized void opened(int gen) {
-        if (gen != generation || stopped) {
-            return;
+    /** Follows the update ids of a diff frame and starts a snapshot fetch when the book needs one. */
+    private void diff(String text, boolean delivered, long now) {
+        String stream = streamOf(text);
+        if (stream == null || !diffStreams.contains(stream) || !text.endsWith("}")) {
+            return; // a truncated frame is the stage's parse error, not an update
         }
-        long now = ctx.clock().nanos();
-        connected = true;
-        connectedAtNanos = now;
-        if (troubleReason != null) {
-            ctx.metrics().increment("reconnect_count");
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("at", Instant.ofEpochSecond(0, now).toString());
-            r.put("reason", troubleReason);
-            r.put("backoff_ms", troubleBackoffs.isEmpty() ? 0 : troubleBackoffs.get(0));
-            r.put("backoffs_ms", List.copyOf(troubleBackoffs));
-            r.put("attempts", troubleBackoffs.size());
-            r.put("down_ms", (now - disconnectedAtNanos) / 1_000_000);
-            reconnects.add(r);
-            if (reconnects.size() > 100) {
-                reconnects.remove(0);
-            }
-            ctx.metrics().fact("reconnects", List.copyOf(reconnects));
-            LOG.info("reconnected after {} attempt(s): {}", troubleBackoffs.size(), troubleReason);
-            troubleReason = null;
-            troubleBackoffs.clear();
+        int data = text.indexOf("\"data\"");
+        long first = DepthSync.number(text, "\"U\":", data);
+        long last = DepthSync.number(text, "\"u\":", data);
+        long prev = DepthSync.number(text, "\"pu\":", data);
+        if (first < 0 || last < 0) {
+            return; // malformed: the stage counts it
+        }
+        String symbol = stream.substring(0, stream.indexOf('@')).toUpperCase(Locale.ROOT);
+        if (depthSync.onDiff(symbol, first, last, prev, delivered, now)) {
+            snapshots.fetch(symbol, body -> snapshotArrived(symbol, body));
         }
     }
 
-    private synchronized void lost(int gen, int code, String why) {
-        if (gen != generation || stopped) {
+    private void snapshotArrived(String symbol, String body) {
+        if (stopped) {
             return;
         }
+        long id = DepthSync.number(body, "\"lastUpdateId\":", 0);
         long now = ctx.clock().nanos();
-        boolean wasConnected = connected;
-        connected = false;
-        long session = wasConnected ? now - connectedAtNanos : 0;
-        boolean planned = wasConnected && (plannedClose
-                || ((code == 1000 || code == 1001) && session >= PLANNED_SESSION_NANOS));
-        plannedClose = false;
-        if (wasConnected) {
-            disconnectedAtNanos = now;
-        }
-        if (planned && troubleReason == null) {
-            ctx.metrics().increment("planned_reconnects");
-            LOG.info("planned reconnect after a {} h session: {}", session / 3_600_000_000_000L, why);
-            backoff.reset();
-            ctx.scheduler().schedule(0, this::connect);
+        if (!depthSync.onSnapshot(symbol, id, now)) {
+            ctx.metrics().fact("depth_resync_reasons", depthSync.reasons());
             return;
         }
-        if (wasConnected) {
-            backoff.sessionEnded(session / 1_000_000);
+        String frame = "{\"stream\":\"" + symbol.toLowerCase(Locale.ROOT) + "@depthSnapshot\",\"data\":" + body.trim() + "}";
+        if (ctx.ingress().offer(new RawMessage(now, frame))) {
+            ctx.metrics().increment("depth_snapshots_injected");
+        } else {
+            ctx.metrics().increment("depth_snapshots_dropped");
         }
-        if (troubleReason == null) {
-            troubleReason = why;
-            if (!wasConnected && disconnectedAtNanos == 0) {
-                disconnectedAtNanos = now;
+        publish();
+    }
+
+    /** The {@code "stream"} value of a combined-stream envelope, or null. */
+    static String streamOf(String text) {
+        int k = text.indexOf("\"stream\":\"");
+        if (k < 0 || k > 16) {
+            return null;
+        }
+        int from = k + 10;
+        int to = text.indexOf('"', from);
+        return to < 0 ? null : text.substring(from, to);
+    }
+
+    /** Republishes the connection and depth-sync facts (on every change and every second). */
+    private void publish() {
+        long now = ctx.clock().nanos();
+        Map<String, Object> per = new LinkedHashMap<>();
+        boolean allEver = !connections.isEmpty();
+        boolean anyEver = false;
+        long downMax = 0;
+        for (WsConnection c : connections) {
+            per.put(c.name, c.describe(now));
+            allEver &= c.connectedEver();
+            anyEver |= c.connectedEver();
+            downMax = Math.max(downMax, c.downNanos(now));
+        }
+        ctx.metrics().fact("connections", per);
+        ctx.metrics().fact("feed_connected_ever", allEver);
+        ctx.metrics().fact("feed_any_connected_ever", anyEver);
+        ctx.metrics().fact("feed_disconnected_ms", downMax / 1_000_000);
+        if (!diffStreams.isEmpty()) {
+            ctx.metrics().fact("depth_sync", depthSync.describe());
+            ctx.metrics().fact("depth_resync_reasons", depthSync.reasons());
+            long resyncs = depthSync.resyncs();
+            long counted = ctx.metrics().counter("depth_resyncs");
+            if (resyncs > counted) {
+                ctx.metrics().add("depth_resyncs", resyncs - counted);
             }
         }
-        long delay = backoff.next();
-        troubleBackoffs.add(delay);
-        ctx.metrics().increment("reconnect_attempts");
-        LOG.warn("feed connection lost ({}); reconnecting in {} ms", why, delay);
-        ctx.scheduler().schedule(delay * 1_000_000L, this::connect);
     }
 
     private void flushCapture() {
@@ -233,30 +238,39 @@ final class BinanceWsSource implements FeedSource {
 
     @Override
     public HealthReport health() {
-        synchronized (this) {
-            if (connected || stopped) {
-                return HealthReport.healthy();
-            }
-            long downMs = (ctx.clock().nanos() - disconnectedAtNanos) / 1_000_000;
-            return HealthReport.of(downMs > 30_000 ? HealthState.UNHEALTHY : HealthState.DEGRADED,
-                    "feed disconnected for " + downMs + " ms" + (troubleReason == null ? "" : ": " + troubleReason));
+        if (stopped) {
+            return HealthReport.healthy();
         }
+        long now = ctx.clock().nanos();
+        long worst = 0;
+        String detail = "";
+        for (WsConnection c : connections) {
+            if (!c.connected()) {
+                long down = c.downNanos(now) / 1_000_000;
+                if (down >= worst) {
+                    worst = down;
+                    String why = c.troubleReason();
+                    detail = c.name + " connection " + (c.connectedEver() ? "disconnected" : "never connected") + " for "
+                            + down + " ms" + (why == null ? "" : ": " + why);
+                }
+            }
+        }
+        if (detail.isEmpty()) {
+            return HealthReport.healthy();
+        }
+        return HealthReport.of(worst > 30_000 ? HealthState.UNHEALTHY : HealthState.DEGRADED, detail);
     }
 
     @Override
     public void stop() {
-        WebSocket ws;
-        synchronized (this) {
-            if (stopped) {
-                return;
-            }
-            stopped = true;
-            ws = socket;
+        if (stopped) {
+            return;
         }
+        stopped = true;
         timers.forEach(Cancellable::cancel);
-        if (ws != null) {
-            ws.close(1000, "soak stopping");
-        }
+        snapshots.stop();
+        connections.forEach(WsConnection::stop);
+        publish();
         if (capture != null) {
             try {
                 capture.close();

@@ -12,7 +12,8 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * Replay type {@code capture}: the capture files of the source spec merged by local receive time, looped
- * (setting {@code loop_gap_ms}, default 1000) and aliased through {@link CaptureReplay}. The replay clock is
+ * (setting {@code loop_gap_ms}, default 1000) and aliased through {@link CaptureReplay}; setting
+ * {@code max_time_skew_s} (60) bounds |receive time − exchange time − the file's clock offset| of a line. The replay clock is
  * the recording's local receive time (the line prefix), not the exchange's {@code E}.
  */
 @Component(service = ReplayFeedFactory.class)
@@ -30,9 +31,14 @@ public final class CaptureReplayFeedFactory implements ReplayFeedFactory {
         if (g != null) {
             gapMs = Long.parseLong(g.toString().trim());
         }
+        long skewMs = io.soak.api.capture.CaptureReader.DEFAULT_MAX_SKEW_MS;
+        Object k = spec.settings().get("max_time_skew_s");
+        if (k != null) {
+            skewMs = (long) (Double.parseDouble(k.toString().trim()) * 1000);
+        }
         CaptureReplay replay = new CaptureReplay(new CaptureReplay.Options(
                 spec.files().stream().map(Path::of).toList(), spec.symbols(), spec.aliases(), spec.loop(),
-                gapMs * 1_000_000L));
+                gapMs * 1_000_000L, skewMs));
         return new ReplayFeed() {
             @Override
             public RawMessage next() throws IOException {

@@ -62,7 +62,18 @@ final class Decimals {
         return negative ? -v : v;
     }
 
+    /** Plain decimals with an exponent, and NaN/Infinity (which the parser then refuses as non-finite). */
     private static double slow(char[] buf, int off, int len) {
-        return Double.parseDouble(new String(buf, off, len));
+        String s = new String(buf, off, len);
+        for (int i = 0; i < len; i++) {
+            char c = buf[off + i];
+            if (!(c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-')) {
+                if (s.equals("NaN") || s.equals("Infinity") || s.equals("+Infinity") || s.equals("-Infinity")) {
+                    return Double.parseDouble(s);
+                }
+                throw new NumberFormatException("not a decimal: '" + s + "'");
+            }
+        }
+        return Double.parseDouble(s);
     }
 }

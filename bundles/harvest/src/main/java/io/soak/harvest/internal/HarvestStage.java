@@ -22,7 +22,8 @@ import java.util.Map;
  * scheduler for the freshness check and the facts refresh); counters straight into the engine-owned metrics
  * so they survive restarts. Settings (scope {@code harvest}): {@code substream_timeout.trades_s} (150),
  * {@code substream_timeout.book_s} (180), {@code substream_timeout.check_s} (1), {@code dedupe.ids_per_symbol}
- * (65536), {@code depth.top_levels} (5), {@code facts.interval_s} (5); in live mode the substreams of
+ * (65536), {@code depth.top_levels} (5), {@code facts.interval_s} (5), {@code time_bounds.max_skew_s} (86400: an
+ * exchange time further than that from the receive time is a parse error {@code time_out_of_range}); in live mode the substreams of
  * {@code source.symbols} × {@code source.streams} (the plan's subscription, given by the engine; else
  * {@code symbols} × {@code streams}) are watched from the start (otherwise from their first message).
  */
@@ -45,7 +46,8 @@ final class HarvestStage implements Stage {
         long checkNs = Math.max(10_000_000L, seconds(s, "substream_timeout.check_s", 1));
         long factsNs = Math.max(100_000_000L, seconds(s, "facts.interval_s", 5));
         harvester = new Harvester(metrics, e -> ctx.emit(Topics.MARKET, e),
-                (int) s.integer("dedupe.ids_per_symbol", s.integer("dedupe.window", 65_536)), (int) s.integer("depth.top_levels", 5));
+                (int) s.integer("dedupe.ids_per_symbol", s.integer("dedupe.window", 65_536)), (int) s.integer("depth.top_levels", 5),
+                seconds(s, "time_bounds.max_skew_s", Harvester.DEFAULT_MAX_SKEW_MS / 1000.0) / 1_000_000L);
         monitor = new SubstreamMonitor(tradesNs, bookNs);
         long now = context.clock().nanos();
         // live: the subscribed substreams are watched from the start (one that never sends is caught too);
@@ -58,7 +60,8 @@ final class HarvestStage implements Stage {
             }
         }
         // the SLO counters exist (at 0) from the start, so the manifest always shows them
-        for (String c : new String[] {"parse_errors", "duplicates", "book_resyncs", "substream_timeout_count"}) {
+        for (String c : new String[] {"parse_errors", "duplicates", "book_resyncs", "substream_timeout_count",
+                "skipped_kinds", "book_crossed", "book_locked", "book_seams", "book_passes_synced", "book_passes_unsynced"}) {
             metrics.add(c, 0);
         }
         // a restarted instance continues the list its predecessor built (engine-owned facts)

@@ -22,6 +22,10 @@ final class Harvester {
 
     static final int ERROR_LINES_KEPT = 5;
     static final int ERROR_LINE_CHARS = 200;
+    /** Default bound on |exchange time − receive time|, ms (one day). */
+    static final long DEFAULT_MAX_SKEW_MS = 86_400_000L;
+    /** Distinct skipped kinds and error streams counted by name; more are counted under "(other)". */
+    static final int MAX_NAMED = 64;
 
     private final MarketParser parser = new MarketParser();
     private final StageMetrics metrics;
@@ -33,15 +37,53 @@ final class Harvester {
     private final Map<String, LocalBook> books = new HashMap<>();
     private final LagHistogram lag = new LagHistogram();
     private final ArrayDeque<Map<String, Object>> lastErrors = new ArrayDeque<>();
+    private final java.util.Set<String> named = new java.util.HashSet<>();
+    private final long maxSkewMs;
 
     Harvester(StageMetrics metrics, Consumer<MarketEvent> out, int dedupeWindow, int topLevels) {
+        this(metrics, out, dedupeWindow, topLevels, DEFAULT_MAX_SKEW_MS);
+    }
+
+    /**
+     * @param maxSkewMs bound on |exchange time E (and trade time T) − local receive time|, ms: a message past
+     *                  it is a parse error {@code time_out_of_range}, never emitted (it would move minutes and
+     *                  clocks downstream)
+     */
+    Harvester(StageMetrics metrics, Consumer<MarketEvent> out, int dedupeWindow, int topLevels, long maxSkewMs) {
         this.metrics = metrics;
         this.out = e -> {
             hash.add(e);
+            crossed(e);
             out.accept(e);
         };
         this.dedupeWindow = dedupeWindow;
         this.topLevels = topLevels;
+        this.maxSkewMs = maxSkewMs;
+    }
+
+    /** Counts a crossed (best bid above best ask) or locked (equal) book state; it is still emitted. */
+    private void crossed(MarketEvent e) {
+        double bid;
+        double ask;
+        if (e instanceof io.soak.api.market.BookTicker t) {
+            bid = t.bidPrice();
+            ask = t.askPrice();
+        } else if (e instanceof BookDepth d && d.bidPrices().length > 0 && d.askPrices().length > 0) {
+            bid = d.bidPrices()[0];
+            ask = d.askPrices()[0];
+        } else {
+            return;
+        }
+        if (bid > ask) {
+            metrics.increment("book_crossed");
+        } else if (bid == ask) {
+            metrics.increment("book_locked");
+        }
+    }
+
+    private boolean timeOk(long eventMs, long receivedNanos) {
+        long d = eventMs - receivedNanos / 1_000_000L;
+        return d >= -maxSkewMs && d <= maxSkewMs;
     }
 
     /** Handles one raw message; returns its stream (for the freshness monitor), or null when it had none. */
@@ -51,15 +93,28 @@ final class Harvester {
             parsed = parser.parse(raw);
         } catch (MalformedMessageException ex) {
             StreamInfo s = parser.lastStream();
-            if (s != null) {
+            if (s != null && s.kind != StreamInfo.Kind.UNKNOWN) {
                 metrics.increment(s.counterKey);
             }
-            error(raw, ex.getMessage());
+            error(raw, ex.reason(), ex.getMessage());
             return null;
         }
         StreamInfo stream = parser.lastStream();
+        if (parsed == MarketParser.SKIPPED) {
+            metrics.increment("skipped_kinds");
+            String name = stream.name;
+            int at = name.indexOf('@');
+            metrics.increment("skipped_kinds_by_kind." + bounded(at > 0 ? name.substring(at + 1) : name));
+            return null;
+        }
         metrics.increment(stream == null ? "messages_per_stream.depthSnapshot" : stream.counterKey);
         if (parsed instanceof MarketEvent ev) {
+            if (!timeOk(ev.eventTimeMs(), raw.receivedNanos())
+                    || ev instanceof Trade tt && !timeOk(tt.tradeTimeMs(), raw.receivedNanos())) {
+                error(raw, "time_out_of_range", "exchange time " + ev.eventTimeMs() + " ms is more than "
+                        + maxSkewMs + " ms from the receive time " + raw.receivedNanos() / 1_000_000L + " ms");
+                return stream;
+            }
             lag.record(raw.receivedNanos() / 1_000_000 - ev.eventTimeMs());
             if (ev instanceof Trade t) {
                 if (!dedupe.computeIfAbsent(t.stream(), k -> new TradeDedupe(dedupeWindow)).firstSeen(t.tradeId())) {
@@ -75,10 +130,16 @@ final class Harvester {
     }
 
     private void depth(RawMessage raw, ParsedDepth d) {
+        if (d.eventTimeMs() != 0 && !timeOk(d.eventTimeMs(), raw.receivedNanos())) {
+            error(raw, "time_out_of_range", "exchange time " + d.eventTimeMs() + " ms is more than " + maxSkewMs
+                    + " ms from the receive time " + raw.receivedNanos() / 1_000_000L + " ms");
+            return;
+        }
+        boolean seam = parser.lastSeam();
         String symbol = d.symbol();
         if (symbol == null) { // a bare snapshot line: attributable only when exactly one diff book exists
             if (books.size() != 1) {
-                error(raw, "snapshot without a symbol and " + books.size() + " diff books: cannot attribute it");
+                error(raw, "unattributed_snapshot", "snapshot without a symbol and " + books.size() + " diff books: cannot attribute it");
                 return;
             }
             symbol = books.keySet().iterator().next();
@@ -90,6 +151,11 @@ final class Harvester {
         Consumer<BookDepth> emit = out::accept;
         long resyncsBefore = book.resyncs();
         if (d.snapshot()) {
+            if (seam) {
+                // a looped replay's seam: the pass that ends must have kept its book synced
+                metrics.increment("book_seams");
+                metrics.increment(book.state() == LocalBook.State.SYNCED ? "book_passes_synced" : "book_passes_unsynced");
+            }
             LocalBook.Outcome o = book.onSnapshot(d, emit);
             metrics.increment(o == LocalBook.Outcome.SNAPSHOT_IGNORED ? "book_snapshots_ignored" : "book_snapshots");
             // diffs kept from before the snapshot are replayed onto it and may find a gap too
@@ -108,11 +174,28 @@ final class Harvester {
         }
     }
 
-    private void error(RawMessage raw, String why) {
+    /** A counter name part from untrusted input, bounded in number (a flood of names cannot grow the metrics). */
+    private String bounded(String name) {
+        if (named.contains(name)) {
+            return name;
+        }
+        if (named.size() >= MAX_NAMED || name.length() > 64) {
+            return "(other)";
+        }
+        named.add(name);
+        return name;
+    }
+
+    private void error(RawMessage raw, String reason, String why) {
         metrics.increment("parse_errors");
+        metrics.increment("parse_errors_by_reason." + reason);
+        StreamInfo s = parser.lastStream();
+        metrics.increment("parse_errors_by_stream."
+                + (s == null ? "(none)" : s.kind == StreamInfo.Kind.UNKNOWN ? bounded(s.name) : s.name));
         String text = raw.text();
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("received_ns", raw.receivedNanos());
+        e.put("reason", reason);
         e.put("error", why);
         e.put("text", text.length() > ERROR_LINE_CHARS ? text.substring(0, ERROR_LINE_CHARS) + "…" : text);
         if (lastErrors.size() == ERROR_LINES_KEPT) {

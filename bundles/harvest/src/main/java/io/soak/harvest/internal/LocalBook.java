@@ -55,6 +55,11 @@ final class LocalBook {
         return resyncs;
     }
 
+    /** The best {@code n} levels a side: bid prices, bid quantities, ask prices, ask quantities. */
+    double[][] top(int n) {
+        return new double[][] {bids.topPrices(n), bids.topQuantities(n), asks.topPrices(n), asks.topQuantities(n)};
+    }
+
     /** Anchors on a snapshot, then replays the diffs kept while unsynced. Emits a book per applied diff. */
     Outcome onSnapshot(ParsedDepth snap, Consumer<BookDepth> out) {
         if (state == State.SYNCED && snap.finalId() <= lastU) {

@@ -20,6 +20,9 @@ final class MarketParser {
 
     private static final long NONE = Long.MIN_VALUE;
 
+    /** What {@link #parse} returns for a well-formed message of a stream kind the harvester does not use. */
+    static final Object SKIPPED = new Object();
+
     private final JsonFactory factory = new JsonFactory();
     private final StreamTable streams = new StreamTable();
 
@@ -45,6 +48,7 @@ final class MarketParser {
     private final Levels asks = new Levels();
     private boolean bidLevels;
     private boolean askLevels;
+    private boolean seam;
 
     private static final int P = 1;
     private static final int Q = 2;
@@ -58,6 +62,11 @@ final class MarketParser {
         return info;
     }
 
+    /** True when the last message was a replay's seam snapshot ({@code "seam":true} in its envelope). */
+    boolean lastSeam() {
+        return seam;
+    }
+
     /**
      * Parses one raw message into a {@link io.soak.api.market.MarketEvent} or a {@link ParsedDepth}.
      *
@@ -67,7 +76,7 @@ final class MarketParser {
         reset();
         try (JsonParser p = factory.createParser(raw.text())) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new MalformedMessageException("not a JSON object");
+                throw new MalformedMessageException("invalid_json", "not a JSON object");
             }
             boolean data = false;
             JsonToken tok;
@@ -76,27 +85,29 @@ final class MarketParser {
                 JsonToken v = p.nextToken();
                 if (name.equals("stream")) {
                     if (v != JsonToken.VALUE_STRING) {
-                        throw new MalformedMessageException("'stream' is not a string");
+                        throw new MalformedMessageException("wrong_type", "'stream' is not a string");
                     }
                     info = streams.lookup(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
                 } else if (name.equals("data")) {
                     if (v != JsonToken.START_OBJECT) {
-                        throw new MalformedMessageException("'data' is not an object");
+                        throw new MalformedMessageException("wrong_type", "'data' is not an object");
                     }
                     data = true;
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String f = p.currentName();
                         field(f, p.nextToken(), p);
                     }
+                } else if (name.equals("seam")) {
+                    seam = v == JsonToken.VALUE_TRUE;
                 } else {
                     field(name, v, p);
                 }
             }
             if (tok != JsonToken.END_OBJECT) {
-                throw new MalformedMessageException("truncated JSON");
+                throw new MalformedMessageException("invalid_json", "truncated JSON");
             }
             if (p.nextToken() != null) {
-                throw new MalformedMessageException("trailing content after the JSON object");
+                throw new MalformedMessageException("invalid_json", "trailing content after the JSON object");
             }
             return build(raw, data);
         } catch (MalformedMessageException ex) {
@@ -104,7 +115,7 @@ final class MarketParser {
         } catch (IOException | RuntimeException ex) {
             String m = ex.getMessage();
             int nl = m == null ? -1 : m.indexOf('\n');
-            throw new MalformedMessageException("invalid JSON: " + (nl > 0 ? m.substring(0, nl) : m));
+            throw new MalformedMessageException("invalid_json", "invalid JSON: " + (nl > 0 ? m.substring(0, nl) : m));
         }
     }
 
@@ -122,19 +133,20 @@ final class MarketParser {
         have = 0;
         bidLevels = false;
         askLevels = false;
+        seam = false;
         bids.clear();
         asks.clear();
     }
 
     private void field(String f, JsonToken v, JsonParser p) throws IOException, MalformedMessageException {
         switch (f) {
-            case "E" -> e = p.getLongValue();
-            case "T" -> t = p.getLongValue();
-            case "u" -> u = p.getLongValue();
-            case "U" -> firstU = p.getLongValue();
-            case "pu" -> pu = p.getLongValue();
-            case "t" -> tId = p.getLongValue();
-            case "lastUpdateId" -> lastUpdateId = p.getLongValue();
+            case "E" -> e = integer(p, v, f);
+            case "T" -> t = integer(p, v, f);
+            case "u" -> u = integer(p, v, f);
+            case "U" -> firstU = integer(p, v, f);
+            case "pu" -> pu = integer(p, v, f);
+            case "t" -> tId = integer(p, v, f);
+            case "lastUpdateId" -> lastUpdateId = integer(p, v, f);
             case "m" -> buyerMaker = v == JsonToken.VALUE_TRUE ? 1 : v == JsonToken.VALUE_FALSE ? 0 : -1;
             case "p" -> {
                 price = decimal(p, v, f);
@@ -184,35 +196,43 @@ final class MarketParser {
         }
     }
 
+    private static long integer(JsonParser p, JsonToken v, String f) throws IOException, MalformedMessageException {
+        if (v != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            p.skipChildren();
+            throw new MalformedMessageException("wrong_type", "field '" + f + "' is not an integer");
+        }
+        return p.getLongValue();
+    }
+
     private static double decimal(JsonParser p, JsonToken v, String f) throws IOException, MalformedMessageException {
         if (v == JsonToken.VALUE_STRING) {
             try {
                 return Decimals.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
             } catch (NumberFormatException ex) {
-                throw new MalformedMessageException("field '" + f + "' is not a decimal");
+                throw new MalformedMessageException("wrong_type", "field '" + f + "' is not a decimal");
             }
         }
         if (v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT) {
             return p.getDoubleValue();
         }
-        throw new MalformedMessageException("field '" + f + "' is not a decimal");
+        throw new MalformedMessageException("wrong_type", "field '" + f + "' is not a decimal");
     }
 
     private static void levels(JsonParser p, Levels into) throws IOException, MalformedMessageException {
         if (p.currentToken() != JsonToken.START_ARRAY) {
-            throw new MalformedMessageException("levels are not an array");
+            throw new MalformedMessageException("wrong_type", "levels are not an array");
         }
         JsonToken tok;
         while ((tok = p.nextToken()) == JsonToken.START_ARRAY) {
-            double px = decimal(p, p.nextToken(), "level price");
-            double q = decimal(p, p.nextToken(), "level quantity");
+            double px = price(decimal(p, p.nextToken(), "level price"), "level price");
+            double q = quantity(decimal(p, p.nextToken(), "level quantity"), "level quantity");
             if (p.nextToken() != JsonToken.END_ARRAY) {
-                throw new MalformedMessageException("a level is not a [price, quantity] pair");
+                throw new MalformedMessageException("wrong_type", "a level is not a [price, quantity] pair");
             }
             into.add(px, q);
         }
         if (tok != JsonToken.END_ARRAY) {
-            throw new MalformedMessageException("levels are not an array of pairs");
+            throw new MalformedMessageException("wrong_type", "levels are not an array of pairs");
         }
     }
 
@@ -223,10 +243,10 @@ final class MarketParser {
                 return new ParsedDepth(true, null, "depthSnapshot", NONE, lastUpdateId, NONE, bids.prices(),
                         bids.quantities(), asks.prices(), asks.quantities(), orZero(e), recv);
             }
-            throw new MalformedMessageException("not a combined-stream envelope (no 'stream')");
+            throw new MalformedMessageException("not_envelope", "not a combined-stream envelope (no 'stream')");
         }
         if (!data) {
-            throw new MalformedMessageException("no 'data' in " + info.name);
+            throw new MalformedMessageException("not_envelope", "no 'data' in " + info.name);
         }
         switch (info.kind) {
             case AGG_TRADE, TRADE -> {
@@ -235,6 +255,8 @@ final class MarketParser {
                 require((have & (P | Q)) == (P | Q), "p/q");
                 require(buyerMaker >= 0, "m");
                 require(e != NONE, "E");
+                price(price, "p");
+                quantity(qty, "q");
                 return new Trade(info.symbol, info.name, id, price, qty, buyerMaker == 1, t == NONE ? e : t, e, recv);
             }
             case BOOK_TICKER -> {
@@ -242,6 +264,10 @@ final class MarketParser {
                 require(u != NONE, "u");
                 long ev = e != NONE ? e : t;
                 require(ev != NONE, "E");
+                price(bidPx, "b");
+                quantity(bidQty, "B");
+                price(askPx, "a");
+                quantity(askQty, "A");
                 return new BookTicker(info.symbol, info.name, u, bidPx, bidQty, askPx, askQty, t == NONE ? ev : t, ev, recv);
             }
             case PARTIAL_DEPTH -> {
@@ -263,13 +289,37 @@ final class MarketParser {
                 return new ParsedDepth(true, info.symbol, info.name, NONE, lastUpdateId, NONE, bids.prices(),
                         bids.quantities(), asks.prices(), asks.quantities(), orZero(e), recv);
             }
-            default -> throw new MalformedMessageException("unknown stream kind: " + info.name);
+            default -> {
+                return SKIPPED;
+            }
         }
+    }
+
+    /** A price must be finite and positive. */
+    private static double price(double v, String field) throws MalformedMessageException {
+        if (!Double.isFinite(v)) {
+            throw new MalformedMessageException("non_finite", "'" + field + "' is not finite: " + v);
+        }
+        if (v <= 0) {
+            throw new MalformedMessageException("non_positive_price", "'" + field + "' is not positive: " + v);
+        }
+        return v;
+    }
+
+    /** A quantity must be finite and not negative (0 removes a book level). */
+    private static double quantity(double v, String field) throws MalformedMessageException {
+        if (!Double.isFinite(v)) {
+            throw new MalformedMessageException("non_finite", "'" + field + "' is not finite: " + v);
+        }
+        if (v < 0) {
+            throw new MalformedMessageException("negative_quantity", "'" + field + "' is negative: " + v);
+        }
+        return v;
     }
 
     private void require(boolean ok, String field) throws MalformedMessageException {
         if (!ok) {
-            throw new MalformedMessageException("missing or invalid '" + field + "' in " + info.name);
+            throw new MalformedMessageException("missing_field", "missing or invalid '" + field + "' in " + info.name);
         }
     }
 

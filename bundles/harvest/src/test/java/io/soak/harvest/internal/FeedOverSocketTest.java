@@ -58,37 +58,46 @@ class FeedOverSocketTest {
         }
     }
 
+    /** The recordings' 2024 times served as recorded, received on today's wall clock: no time bound applies. */
+    static final long RECORDED_TIMES_SKEW_MS = 1_000_000_000_000L;
+
     static SourceSpec emulated(List<String> files, String pace, List<String> symbols) {
         return new SourceSpec("binance-ws", symbols, RECORDED, "", files, false, Map.of(),
                 Map.of("serve", "files", "pace", pace, "timestamps", "recorded"), Map.of());
     }
 
+    /** The recording byte for byte: the legacy root connection and the recording's own snapshot on the stream. */
+    static SourceSpec emulatedLegacy(List<String> files, String pace, List<String> symbols) {
+        return new SourceSpec("binance-ws", symbols, RECORDED, "", files, false, Map.of(),
+                Map.of("serve", "files", "pace", pace, "timestamps", "recorded", "stream_snapshots", true), Map.of());
+    }
+
+    static final Settings LEGACY = new Settings(Map.of("layout", "legacy", "snapshot.rest", false));
+
     @Test
     @Timeout(90)
     void everyRecordedMessageArrivesOverTheSocket() throws Exception {
         List<String> files = List.of(SharedData.file(SharedData.BTC).toString(), SharedData.file(SharedData.ETH).toString());
-        SourceSpec spec = emulated(files, "max", List.of("BTCUSDT", "ETHUSDT"));
+        SourceSpec spec = emulatedLegacy(files, "max", List.of("BTCUSDT", "ETHUSDT"));
         TestMetrics metrics = new TestMetrics();
-        Harvester harvester = new Harvester(metrics, e -> { }, 65_536, 5);
+        Harvester harvester = new Harvester(metrics, e -> { }, 65_536, 5, RECORDED_TIMES_SKEW_MS);
         try (WallTime time = new WallTime(); FeedEmulator emulator = new BinanceEmulatorFactory().start(spec, 1)) {
             BinanceWsSource source = new BinanceWsSource();
             SourceSpec live = withEndpoint(spec, emulator.endpoint());
-            source.start(new Ctx(live, Settings.empty(), time, metrics, m -> {
+            source.start(new Ctx(live, LEGACY, time, metrics, m -> {
                 harvester.onRaw(m); // OkHttp's single reader thread: sequential
                 return true;
             }, runDir));
             try {
                 await().atMost(Duration.ofSeconds(80)).until(() -> Boolean.TRUE.equals(emulator.describe().get("done"))
                         && metrics.with("messages_per_stream.").values().stream().mapToLong(Long::longValue).sum()
-                        == 93_953 + 74_654 + 2);
+                        == SharedData.streamMessages(SharedData.BTC, SharedData.ETH) + 2);
             } finally {
                 source.stop();
             }
         }
-        assertThat(metrics.with("messages_per_stream.")).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "btcusdt@bookTicker", 66_089L, "btcusdt@trade", 21_313L, "btcusdt@depth@0ms", 6_551L,
-                "btcusdt@depthSnapshot", 1L, "ethusdt@bookTicker", 53_992L, "ethusdt@trade", 14_076L,
-                "ethusdt@depth@0ms", 6_586L, "ethusdt@depthSnapshot", 1L));
+        assertThat(metrics.with("messages_per_stream.")).containsExactlyInAnyOrderEntriesOf(
+                SharedData.perStream(SharedData.BTC, SharedData.ETH));
         assertThat(metrics.counter("parse_errors")).isZero();
         assertThat(metrics.counter("book_resyncs")).isZero();
         assertThat(metrics.counter("reconnect_count")).isZero();
@@ -98,17 +107,19 @@ class FeedOverSocketTest {
     @Timeout(90)
     void aDroppedConnectionReconnectsAfterOneSecondAndLosesNothingAfterwards() throws Exception {
         List<String> files = List.of(SharedData.file(SharedData.ETH).toString());
-        SourceSpec spec = emulated(files, "40x", List.of("ETHUSDT"));
+        // 345 s of recording at 40x (8.6 s), or the 30 s fixture at 4x (7.5 s): time to drop and reconnect mid-way
+        SourceSpec spec = emulatedLegacy(files, io.soak.testdata.TestData.full() ? "40x" : "4x", List.of("ETHUSDT"));
+        long dropAfter = Math.min(5_000, SharedData.counts(SharedData.ETH).lines() / 4);
         TestMetrics metrics = new TestMetrics();
         List<String> received = Collections.synchronizedList(new ArrayList<>());
         try (WallTime time = new WallTime(); FeedEmulator emulator = new BinanceEmulatorFactory().start(spec, 1)) {
             BinanceWsSource source = new BinanceWsSource();
-            source.start(new Ctx(withEndpoint(spec, emulator.endpoint()), Settings.empty(), time, metrics, m -> {
+            source.start(new Ctx(withEndpoint(spec, emulator.endpoint()), LEGACY, time, metrics, m -> {
                 received.add(m.text());
                 return true;
             }, runDir));
             try {
-                await().atMost(Duration.ofSeconds(20)).until(() -> received.size() > 5_000);
+                await().atMost(Duration.ofSeconds(20)).until(() -> received.size() > dropAfter);
                 emulator.inject(new FaultSpec(Duration.ZERO, "feed-drop", "", Duration.ZERO, Map.of()));
                 await().atMost(Duration.ofSeconds(20)).until(() -> metrics.counter("reconnect_count") == 1);
                 await().atMost(Duration.ofSeconds(60)).until(() -> Boolean.TRUE.equals(emulator.describe().get("done")));
@@ -121,7 +132,8 @@ class FeedOverSocketTest {
         assertThat(metrics.counter("reconnect_count")).isEqualTo(1);
         assertThat(metrics.counter("planned_reconnects")).isZero();
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> reconnects = (List<Map<String, Object>>) metrics.facts.get("reconnects");
+        Map<String, Map<String, Object>> conns = (Map<String, Map<String, Object>>) metrics.facts.get("connections");
+        List<Map<String, Object>> reconnects = (List<Map<String, Object>>) conns.get("legacy").get("reconnects");
         assertThat(reconnects).singleElement().satisfies(r -> {
             assertThat(r.get("backoff_ms")).isEqualTo(1000L);
             assertThat(r.get("reason").toString()).isNotBlank();
@@ -151,13 +163,15 @@ class FeedOverSocketTest {
     @Timeout(60)
     void stallCorruptFramesAndADepthGapAreSeenByTheStageWhichResyncsFromAFreshSnapshot() throws Exception {
         List<String> files = List.of(SharedData.file(SharedData.BTC).toString());
-        SourceSpec spec = emulated(files, "20x", List.of("BTCUSDT"));
+        // 345 s at 20x (17 s) or the 30 s fixture at 3x (10 s): the faults land mid-recording either way
+        SourceSpec spec = emulated(files, io.soak.testdata.TestData.full() ? "20x" : "3x", List.of("BTCUSDT"));
         TestMetrics metrics = new TestMetrics();
         AtomicLong seq = new AtomicLong();
         try (WallTime time = new WallTime(); FeedEmulator emulator = new BinanceEmulatorFactory().start(spec, 1)) {
             HarvestStage stage = new HarvestStage();
             TestStageContext ctx = new TestStageContext(time, metrics, new Settings(Map.of("substream_timeout.trades_s", 1.0,
-                    "substream_timeout.book_s", 5.0, "substream_timeout.check_s", 0.1)));
+                    "substream_timeout.book_s", 5.0, "substream_timeout.check_s", 0.1,
+                    "time_bounds.max_skew_s", RECORDED_TIMES_SKEW_MS / 1000.0)));
             time.run(() -> stage.start(ctx));
             BinanceWsSource source = new BinanceWsSource();
             source.start(new Ctx(withEndpoint(spec, emulator.endpoint()), Settings.empty(), time, metrics, m -> {
@@ -172,7 +186,7 @@ class FeedOverSocketTest {
                 emulator.inject(new FaultSpec(Duration.ZERO, "feed-stall", "btcusdt@trade", Duration.ofSeconds(3), Map.of()));
                 await().atMost(Duration.ofSeconds(20)).until(() -> metrics.counter("parse_errors") == 4
                         && metrics.counter("book_resyncs") == 1
-                        && metrics.counter("book_snapshots") == 2 // the emulator's fresh snapshot after the gap
+                        && metrics.counter("book_snapshots") == 2 // a fresh REST snapshot after the gap
                         && Boolean.TRUE.equals(metrics.facts.get("substream_timeout_detected")));
                 long applied = metrics.counter("messages_per_stream.btcusdt@depth@0ms");
                 await().atMost(Duration.ofSeconds(10)).until(() -> metrics.counter("messages_per_stream.btcusdt@depth@0ms") > applied + 50);
@@ -219,6 +233,115 @@ class FeedOverSocketTest {
         }
         assertThat(metrics.counter("reconnect_count")).isZero();
         assertThat(metrics.counter("planned_reconnects")).isEqualTo(1);
+    }
+
+    /** The harvest stage fed by the live source, each on its own thread (as the engine runs them). */
+    static final class Pipeline implements AutoCloseable {
+        final TestMetrics metrics = new TestMetrics();
+        final WallTime time = new WallTime();
+        final HarvestStage stage = new HarvestStage();
+        final BinanceWsSource source = new BinanceWsSource();
+        final AtomicLong seq = new AtomicLong();
+
+        Pipeline(SourceSpec spec, Settings sourceSettings, Path runDir) throws Exception {
+            TestStageContext ctx = new TestStageContext(time, metrics, // recorded 2024 times on the wall clock
+                    new Settings(Map.of("time_bounds.max_skew_s", RECORDED_TIMES_SKEW_MS / 1000.0)));
+            time.run(() -> stage.start(ctx));
+            source.start(new Ctx(spec, sourceSettings, time, metrics, m -> {
+                time.run(() -> stage.handle(new Envelope(Topics.RAW, seq.incrementAndGet(), m.receivedNanos(), m)));
+                return true;
+            }, runDir));
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> connection(String name) {
+            Object c = metrics.facts.get("connections");
+            return c == null ? Map.of() : (Map<String, Object>) ((Map<String, Object>) c).getOrDefault(name, Map.of());
+        }
+
+        /** The harvester's book state of {@code symbol} (SYNCED once anchored on a snapshot and chained). */
+        String bookState(String symbol) {
+            time.run(() -> { }); // facts are published on the stage's timer; read the current ones
+            Object books = metrics.facts.get("books");
+            if (!(books instanceof Map<?, ?> m) || !(m.get(symbol) instanceof Map<?, ?> b)) {
+                return "none";
+            }
+            return String.valueOf(b.get("state"));
+        }
+
+        @Override
+        public void close() {
+            source.stop();
+            time.close();
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void productionShapedPathsOpenPublicAndMarketAndSyncTheDiffBookThroughTheRestSnapshot() throws Exception {
+        List<String> files = List.of(SharedData.file(SharedData.BTC).toString());
+        SourceSpec spec = emulated(files, "5x", List.of("BTCUSDT"));
+        try (FeedEmulator emulator = new BinanceEmulatorFactory().start(spec, 1);
+             Pipeline p = new Pipeline(withEndpoint(spec, emulator.endpoint()), Settings.empty(), runDir)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> p.metrics.counter("depth_snapshots_injected") >= 1
+                    && p.metrics.counter("messages_per_stream.btcusdt@depth@0ms") > 100
+                    && p.metrics.counter("book_snapshots") >= 1);
+            assertThat(p.connection("public")).containsEntry("state", "connected").containsEntry("connected_ever", true);
+            assertThat(p.connection("public").get("url").toString()).endsWith("/public/stream?streams=btcusdt@bookTicker/btcusdt@depth@0ms");
+            assertThat(p.connection("market").get("url").toString()).endsWith("/market/stream?streams=btcusdt@trade");
+            assertThat(p.metrics.facts.get("feed_connected_ever")).isEqualTo(true);
+            @SuppressWarnings("unchecked")
+            Map<String, Long> routes = (Map<String, Long>) emulator.describe().get("connections_open_by_route");
+            assertThat(routes).containsEntry("public", 1L).containsEntry("market", 1L);
+            @SuppressWarnings("unchecked")
+            Map<String, Long> rest = (Map<String, Long>) emulator.describe().get("rest_requests");
+            assertThat(rest.get("/fapi/v1/depth")).isPositive();
+            // the recording's own snapshot line is not on the stream any more: the book anchored on the REST one
+            assertThat(p.metrics.counter("book_resyncs")).isZero();
+            long emitted = p.metrics.counter("messages_per_stream.btcusdt@depth@0ms");
+            await().atMost(Duration.ofSeconds(10)).until(() -> p.metrics.counter("messages_per_stream.btcusdt@depth@0ms") > emitted + 50);
+            assertThat(p.metrics.counter("book_resyncs")).isZero();
+            await().atMost(Duration.ofSeconds(10)).until(() -> p.bookState("BTCUSDT").equals("synced"));
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aThrottledSnapshotRequestWaitsForRetryAfterThenSyncs() throws Exception {
+        List<String> files = List.of(SharedData.file(SharedData.BTC).toString());
+        SourceSpec spec = emulated(files, "2x", List.of("BTCUSDT"));
+        try (FeedEmulator emulator = new BinanceEmulatorFactory().start(spec, 1)) {
+            emulator.inject(new FaultSpec(Duration.ZERO, "rest-throttle", "", Duration.ZERO,
+                    Map.of("count", 2, "code", 429, "retry_after_s", 1)));
+            try (Pipeline p = new Pipeline(withEndpoint(spec, emulator.endpoint()), Settings.empty(), runDir)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> p.metrics.counter("depth_snapshots_injected") >= 1);
+                assertThat(p.metrics.counter("depth_snapshot_throttled")).isEqualTo(2);
+                assertThat(p.metrics.counter("depth_snapshot_requests")).isEqualTo(3);
+            }
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void aFeedThatNeverAnswersCountsEveryFailedAttemptAndTheTimeWithoutAConnection() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort(); // closed again: nothing listens there
+        }
+        SourceSpec spec = new SourceSpec("binance-ws", List.of("BTCUSDT"), List.of("trade", "bookTicker"),
+                "ws://127.0.0.1:" + port, List.of(), false, Map.of(), Map.of(), Map.of());
+        Settings fast = new Settings(Map.of("reconnect.initial_ms", 50, "reconnect.max_ms", 100));
+        try (Pipeline p = new Pipeline(spec, fast, runDir)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> p.metrics.counter("connect_failures") >= 6);
+            assertThat(p.metrics.counter("reconnect_count")).as("every failed attempt is a reconnect").isGreaterThanOrEqualTo(5);
+            assertThat(p.metrics.facts.get("feed_connected_ever")).isEqualTo(false);
+            await().atMost(Duration.ofSeconds(5)).until(() -> ((Number) p.metrics.facts.get("feed_disconnected_ms")).longValue() > 0);
+            assertThat(p.connection("public")).containsEntry("connected_ever", false).containsEntry("state", "disconnected");
+            @SuppressWarnings("unchecked")
+            Map<String, Long> outcomes = (Map<String, Long>) p.connection("market").get("attempt_outcomes");
+            assertThat(outcomes.get("refused")).isGreaterThanOrEqualTo(3);
+            assertThat(p.source.health().state()).isNotEqualTo(io.soak.api.stage.HealthState.HEALTHY);
+        }
     }
 
     static String lastMessage(List<String> files) throws Exception {

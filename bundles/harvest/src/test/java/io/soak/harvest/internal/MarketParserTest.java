@@ -80,13 +80,18 @@ class MarketParserTest {
     void rejectsTruncatedGarbageUnknownAndIncompleteMessages() throws Exception {
         String full = SharedData.first(SharedData.BTC, "\"btcusdt@trade\"").text();
         for (String bad : new String[] {full.substring(0, full.length() / 2), "\u0000garbage{1", "", "[1,2]",
-                "{\"stream\":\"btcusdt@markPrice\",\"data\":{\"E\":1}}",
                 "{\"stream\":\"btcusdt@trade\",\"data\":{\"E\":1,\"p\":\"1\",\"m\":true}}",
                 "{\"stream\":\"btcusdt@trade\",\"data\":{\"E\":1,\"t\":1,\"p\":\"x1\",\"q\":\"1\",\"m\":true}}",
                 full + "}"}) {
             assertThatThrownBy(() -> parser.parse(new RawMessage(1, bad))).as(bad)
                     .isInstanceOf(MalformedMessageException.class);
         }
+    }
+
+    @Test
+    void aWellFormedMessageOfAnUnknownKindIsSkippedNotRejected() throws Exception {
+        assertThat(parser.parse(new RawMessage(1, "{\"stream\":\"btcusdt@markPrice\",\"data\":{\"E\":1}}")))
+                .isSameAs(MarketParser.SKIPPED);
     }
 
     @Test

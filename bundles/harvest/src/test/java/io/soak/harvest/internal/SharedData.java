@@ -1,16 +1,19 @@
 package io.soak.harvest.internal;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.soak.api.capture.CaptureReader;
 import io.soak.api.source.RawMessage;
+import io.soak.testdata.TestData;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
-/** The recorded Binance data (never copied into the repo): tests skip, saying so, when it is absent. */
+/**
+ * The recorded Binance data: the full shared recordings when found, else the 30 s fixture of runtime/testdata
+ * (same file names). Tests never skip for missing data; {@link TestData#counts} gives the figures of the data in use.
+ */
 final class SharedData {
 
     static final String BTC = "btcusdt_20240808.gz";
@@ -20,14 +23,39 @@ final class SharedData {
     }
 
     static Path dir() {
-        Path dir = Path.of(System.getProperty("soak.shared.data", "../../../shared/data"), "binance-usdm");
-        assumeTrue(Files.isDirectory(dir), "recorded Binance data not found at " + dir.toAbsolutePath()
-                + " (set -Dsoak.shared.data): skipping");
-        return dir;
+        return TestData.dir();
+    }
+
+    /** Counts of a recording of the data in use. */
+    static TestData.Counts counts(String name) {
+        return TestData.counts(name);
     }
 
     static Path file(String name) {
         return dir().resolve(name);
+    }
+
+    /**
+     * What the harvester counts per stream for a replay of these recordings: every stream's messages and one
+     * {@code <symbol>@depthSnapshot} per REST snapshot line.
+     */
+    static Map<String, Long> perStream(String... names) {
+        Map<String, Long> out = new HashMap<>();
+        for (String name : names) {
+            TestData.Counts c = counts(name);
+            out.putAll(c.perStream());
+            out.put(name.substring(0, name.indexOf('_')) + "@depthSnapshot", c.snapshots());
+        }
+        return out;
+    }
+
+    /** Stream messages (snapshots excluded) of these recordings together. */
+    static long streamMessages(String... names) {
+        long n = 0;
+        for (String name : names) {
+            n += counts(name).streamMessages();
+        }
+        return n;
     }
 
     /** The first {@code n} lines of a capture file. */

@@ -10,7 +10,7 @@ import io.soak.api.stage.Stage;
 import io.soak.api.stage.StageContext;
 import io.soak.api.stage.StageMetrics;
 import io.soak.api.stage.Topics;
-import io.soak.api.stats.MinuteAccumulator;
+import io.soak.stats.MinuteAccumulator;
 import io.soak.api.stats.MinuteStats;
 import io.soak.api.time.Cancellable;
 import java.util.LinkedHashMap;
@@ -27,10 +27,18 @@ import java.util.Map;
  * exchange event time: in the recordings the exchange's clock runs ~1 s ahead of the local one, live it is
  * behind by the network lag; the grace (setting {@code grace_ms}, 2 s) covers both. An event of a minute
  * that already closed is counted in {@code late_events} and not in any minute.
+ *
+ * <p>Hostile times never cost a minute each: an event stamped more than {@code max_ahead_ms} (one day) after
+ * the engine clock is counted in {@code out_of_range_events} and not in any minute (one such event used to make
+ * the stop emit every empty minute up to its year), and when the clock jumps more than a day past the next
+ * minute to close with no data in between, the empty minutes beyond the last day are skipped without being
+ * built, counted in {@code minutes_skipped}.
  */
 final class ReportStage implements Stage {
 
     static final long MINUTE = MinuteAccumulator.MINUTE_MS;
+    /** At most this many empty minutes in a row are emitted when the clock jumps; the rest are skipped. */
+    static final long MAX_EMPTY_MINUTES = 1_440;
 
     private StageContext ctx;
     private StageMetrics metrics;
@@ -46,6 +54,7 @@ final class ReportStage implements Stage {
     private long strong;
     private long decisions;
     private long late;
+    private long maxAheadMs;
 
     @Override
     public void start(StageContext context) {
@@ -53,6 +62,7 @@ final class ReportStage implements Stage {
         this.metrics = context.metrics();
         this.graceMs = Math.max(0, context.config().integer("grace_ms", 2000));
         this.idleMs = Math.max(0, context.config().integer("idle_close_ms", 3000));
+        this.maxAheadMs = Math.max(MINUTE, context.config().integer("max_ahead_ms", 86_400_000L));
         this.minutes = new MinuteAccumulator(context.config().list("symbols", List.of()));
         // a restarted instance resumes the totals the engine kept for it
         this.closed = metrics.counter("closed");
@@ -108,6 +118,10 @@ final class ReportStage implements Stage {
     }
 
     private boolean accept(long tsMs) {
+        if (tsMs > ctx.clock().millis() + maxAheadMs) {
+            metrics.increment("out_of_range_events");
+            return false;
+        }
         if (MinuteAccumulator.minuteOf(tsMs) < next) {
             late++;
             metrics.increment("late_events");
@@ -118,6 +132,7 @@ final class ReportStage implements Stage {
 
     /** Closes every minute that ended at or before {@code watermarkMs}. */
     private void closeUpTo(long watermarkMs) {
+        skipEmpty(watermarkMs);
         boolean any = false;
         while (next + MINUTE <= watermarkMs) {
             closeNext();
@@ -125,6 +140,24 @@ final class ReportStage implements Stage {
         }
         if (any) {
             schedule();
+        }
+    }
+
+    /** Moves {@link #next} over a run of more than {@link #MAX_EMPTY_MINUTES} empty minutes without building them. */
+    private void skipEmpty(long watermarkMs) {
+        long lastToClose = MinuteAccumulator.minuteOf(watermarkMs) - MINUTE;
+        if (lastToClose - next <= MAX_EMPTY_MINUTES * MINUTE) {
+            return;
+        }
+        long first = minutes.firstMinute();
+        long to = Math.max(next, lastToClose - MAX_EMPTY_MINUTES * MINUTE);
+        if (first >= 0) {
+            to = Math.min(to, Math.max(next, first - MAX_EMPTY_MINUTES * MINUTE));
+        }
+        if (to > next) {
+            metrics.add("minutes_skipped", (to - next) / MINUTE);
+            latency.forget(next);
+            next = to;
         }
     }
 

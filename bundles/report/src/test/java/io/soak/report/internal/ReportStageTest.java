@@ -160,4 +160,35 @@ class ReportStageTest {
         ctx.advanceTo((M0 + 126_000) * 1_000_000L);
         assertThat(ctx.metricsImpl().counters()).containsEntry("closed", 2L).containsEntry("total", 2L);
     }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aMarketEventInTheYear2100IsCountedNotAMinuteOfItsOwnAndStopStaysBounded() throws Exception {
+        FakeStageContext ctx = context(M0 + 5_000, Map.of("grace_ms", 2000));
+        ReportStage stage = new ReportStage();
+        stage.start(ctx);
+        long y2100 = 4_102_444_800_000L;
+        stage.handle(env("market", M0 + 6_000, new Trade("BTCUSDT", "btcusdt@trade", 1, 60_000, 1, false, M0 + 6_000,
+                M0 + 6_000, (M0 + 6_000) * 1_000_000L)));
+        stage.handle(env("market", M0 + 7_000, new Trade("BTCUSDT", "btcusdt@trade", 2, 60_000, 1, false, y2100,
+                y2100, (M0 + 7_000) * 1_000_000L)));
+        stage.handle(env("decision", M0 + 8_000, decision(y2100, "BTCUSDT", true, true, "strong_buy", 0.2)));
+        ctx.setNanos((M0 + 30_000) * 1_000_000L);
+        stage.stop(); // today: emits every empty minute up to 2100 (tens of millions of rows)
+        assertThat(ctx.emitted().size()).isLessThanOrEqualTo(4);
+        assertThat(ctx.metricsImpl().counter("out_of_range_events")).isEqualTo(2);
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aClockJumpOfYearsSkipsTheEmptyMinutesWithoutAllocatingThem() throws Exception {
+        FakeStageContext ctx = context(M0 + 5_000, Map.of("grace_ms", 2000));
+        ReportStage stage = new ReportStage();
+        stage.start(ctx);
+        long later = M0 + 10L * 365 * 24 * 3_600_000L;
+        stage.handle(env("market", later, new Trade("BTCUSDT", "btcusdt@trade", 2, 60_000, 1, false, later,
+                later, later * 1_000_000L)));
+        assertThat(ctx.emitted().size()).isLessThanOrEqualTo(3 * 1_441);
+        assertThat(ctx.metricsImpl().counter("minutes_skipped")).isGreaterThan(5_000_000L);
+    }
 }

@@ -6,7 +6,8 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * A fixed-capacity window of the last N samples with median and MAD in O(N) memory and no allocation:
+ * A fixed-capacity window of the last N samples, an order-statistic structure: the mid-rank of a value (two
+ * binary searches, O(log N)), the median and the MAD, in O(N) memory and no allocation:
  * a ring buffer keeps insertion order (to know which sample leaves), a sorted array is kept by binary
  * insertion/removal (one {@code System.arraycopy} each), and the MAD is the k-th smallest absolute
  * deviation, found by walking outward from the median over the sorted array (the deviations left of the
@@ -78,6 +79,19 @@ final class RollingRobust {
         }
         int mid = size >>> 1;
         return (size & 1) == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2.0;
+    }
+
+    /**
+     * The calibrated quantile of {@code x} against the window: its mid-rank r among the samples (the number
+     * below it plus half the number equal to it, so ties share a mid-rank), mapped into (0, 1) as
+     * (r + 0.5) / (n + 1). Symmetric: a value equal to the median maps to 0.5. O(log n), no allocation.
+     */
+    double midRankQuantile(double x) {
+        x = x + 0.0; // -0.0 -> 0.0, as stored
+        int below = lowerBound(x, size);
+        int notAbove = insertionPoint(x, size);
+        double r = (below + notAbove) / 2.0;
+        return (r + 0.5) / (size + 1.0);
     }
 
     /** Largest absolute value in the window; 0 when empty. */
@@ -155,6 +169,21 @@ final class RollingRobust {
             throw new IllegalStateException("rolling window lost sample " + value);
         }
         return at;
+    }
+
+    /** First index in sorted[0, n) whose value is greater than or equal to x. */
+    private int lowerBound(double x, int n) {
+        int lo = 0;
+        int hi = n;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] < x) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     /** First index in sorted[0, n) whose value is greater than x. */

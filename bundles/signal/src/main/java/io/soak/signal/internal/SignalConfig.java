@@ -6,10 +6,11 @@ import java.util.Map;
 
 /**
  * Every parameter of the signal stage, read once from the stage's effective settings (config/defaults.yaml
- * section {@code signal}, overlaid by the scenario). Defaults are DOMAIN.md 2-3. Validated when built: a bad
+ * section {@code signal}, overlaid by the scenario). Defaults are DOMAIN.md 2-3, except where issue #14 overrides it
+ * (calibrated rank z by default, strong thresholds re-derived for it). Validated when built: a bad
  * value names its key.
  */
-record SignalConfig(double[] ofiWeights, int zWindow, int zWarmup, double madScale, double scaleFloorRel,
+record SignalConfig(double[] ofiWeights, String zMethod, int zWindow, int zWarmup, double madScale, double scaleFloorRel,
                     double clipOfi, double clipCvd, long gapWarmupMs, double fusionWeightOfi,
                     double fusionWeightCvd, double fusionInputClip, double consistencyZero, long activityWindowMs,
                     long decisionIntervalMs, double activeTps, double quietTps, long regimeHoldMs,
@@ -23,6 +24,15 @@ record SignalConfig(double[] ofiWeights, int zWindow, int zWarmup, double madSca
     static final String QUIET = "quiet";
     static final String NORMAL = "normal";
     static final String ACTIVE = "active";
+    /** {@code z.method}: calibrated rank z (default, issue #14). */
+    static final String RANK = "rank";
+    /** {@code z.method}: DOMAIN.md's median/MAD z, kept for comparison. */
+    static final String MAD = "mad";
+
+    /** True for the calibrated rank estimator. */
+    boolean zRank() {
+        return RANK.equals(zMethod);
+    }
 
     static SignalConfig defaults() {
         return from(Settings.empty());
@@ -40,7 +50,9 @@ record SignalConfig(double[] ofiWeights, int zWindow, int zWarmup, double madSca
             require(weights[i] >= 0, "ofi.weights", w);
         }
         require(weights.length > 0 && weights[0] > 0, "ofi.weights", w);
-        SignalConfig c = new SignalConfig(weights,
+        String method = s.string("z.method", RANK).trim().toLowerCase(java.util.Locale.ROOT);
+        require(method.equals(RANK) || method.equals(MAD), "z.method", method);
+        SignalConfig c = new SignalConfig(weights, method,
                 (int) s.integer("z.window", 300),
                 (int) s.integer("z.warmup", 50),
                 s.decimal("z.mad_scale", 1.4826),
@@ -57,9 +69,11 @@ record SignalConfig(double[] ofiWeights, int zWindow, int zWarmup, double madSca
                 s.decimal("regime.active_tps", 3.0),
                 s.decimal("regime.quiet_tps", 1.0),
                 millis(s.decimal("regime.hold_s", 30.0)),
-                Map.of(NORMAL, thresholds(s, NORMAL, 0.6, 1.2, 0.12),
-                        ACTIVE, thresholds(s, ACTIVE, 0.5, 1.0, 0.10),
-                        QUIET, thresholds(s, QUIET, 0.7, 1.4, 0.15)),
+                // buy/sell and consistency minimums of DOMAIN.md; strong re-derived from the calibrated (rank)
+                // score distribution on the shared recordings (issue #14, docs/signal-and-broker.md)
+                Map.of(NORMAL, thresholds(s, NORMAL, 0.6, 1.65, 0.12),
+                        ACTIVE, thresholds(s, ACTIVE, 0.5, 1.6, 0.10),
+                        QUIET, thresholds(s, QUIET, 0.7, 1.7, 0.15)),
                 s.decimal("guard.spread_bps_max", 20.0),
                 s.decimal("guard.lag_sec_max", 3.0),
                 millis(s.decimal("guard.stale_book_s", 5.0)),

@@ -232,6 +232,10 @@ final class SymbolState {
         if (!hasBook || ts - bookMs > cfg.staleBookMs()) {
             reasons.add("stale_book");
         }
+        // a crossed or locked top of book (best bid >= best ask) is not a market to act on (issue #11)
+        if (hasBook && bestBid >= bestAsk) {
+            reasons.add("crossed_book");
+        }
         // z-dependent guards are judged only once the z-scores exist: a warming-up decision says `warmup`,
         // so the low-consistency share of a minute measures disagreement, not warm-up
         if (warm && consistency < th.consistencyMin()) {
@@ -254,7 +258,15 @@ final class SymbolState {
                 reasons, strong);
     }
 
+    /**
+     * The z-score of {@code x} against the previous window ({@code x} not in it yet). {@code rank} (default,
+     * issue #14): Φ⁻¹ of the mid-rank quantile, scale-free and calibrated (P(|z| &gt; 2) ≈ 4.6 % on any stationary
+     * stretch, whatever the tails); {@code mad}: (x − median) / (1.4826·MAD), DOMAIN.md's estimator.
+     */
     double robustZ(RollingRobust window, double x) {
+        if (cfg.zRank()) {
+            return NormalQuantile.of(window.midRankQuantile(x));
+        }
         double median = window.median();
         double mad = window.mad(median);
         return (x - median) / scale(window, median, mad);

@@ -8,13 +8,11 @@ import io.soak.api.stage.Envelope;
 import io.soak.api.stage.Topics;
 import io.soak.signal.testkit.RecordedMarket;
 import io.soak.testing.fakes.FakeStageContext;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,10 +29,7 @@ class RecordedReplayTest {
 
     @BeforeAll
     static void load() throws Exception {
-        Path dir = RecordedMarket.dataDirectory().orElse(null);
-        Assumptions.assumeTrue(dir != null,
-                "recorded data not found (system property soak.shared.data or ../shared/data): skipping replay tests");
-        events = RecordedMarket.load(dir);
+        events = RecordedMarket.load(RecordedMarket.recordings()); // full recordings, else the fixture
     }
 
     private static List<Decision> run(SignalStage stage, FakeStageContext ctx, List<MarketEvent> part, long seq0) {

@@ -74,7 +74,33 @@ class RollingRobustTest {
             double mad = n % 2 == 1 ? dev[n / 2] : (dev[n / 2 - 1] + dev[n / 2]) / 2;
             assertThat(w.median()).isEqualTo(med);
             assertThat(w.mad(w.median())).isCloseTo(mad, within(1e-12));
+            // the mid-rank of a probe (one of the window's values, so ties happen, or a fresh one) by counting
+            double probe = rnd.nextBoolean() ? s[rnd.nextInt(n)] : rnd.nextGaussian() * 10;
+            int below = 0;
+            int equal = 0;
+            for (double v : s) {
+                below += v < probe ? 1 : 0;
+                equal += v == probe ? 1 : 0;
+            }
+            assertThat(w.midRankQuantile(probe)).isEqualTo((below + equal / 2.0 + 0.5) / (n + 1.0));
         }
+    }
+
+    @Test
+    void midRankQuantileSharesTiesAndIsSymmetric() {
+        RollingRobust w = new RollingRobust(300);
+        for (double x : new double[] {1, 2, 2, 2, 3}) {
+            w.add(x);
+        }
+        // below 1: r 0 -> 0.5/6; the value 2 (1 below, 3 equal): r 2.5 -> 3/6 = 0.5; above all: r 5 -> 5.5/6
+        assertThat(w.midRankQuantile(0.0)).isEqualTo(0.5 / 6);
+        assertThat(w.midRankQuantile(1.0)).isEqualTo(1.0 / 6);
+        assertThat(w.midRankQuantile(2.0)).isEqualTo(0.5);
+        assertThat(w.midRankQuantile(2.5)).isEqualTo(4.5 / 6);
+        assertThat(w.midRankQuantile(9.0)).isEqualTo(5.5 / 6);
+        assertThat(w.midRankQuantile(-0.0)).isEqualTo(w.midRankQuantile(0.0));
+        RollingRobust empty = new RollingRobust(3);
+        assertThat(empty.midRankQuantile(1.0)).isEqualTo(0.5);
     }
 
     @Test

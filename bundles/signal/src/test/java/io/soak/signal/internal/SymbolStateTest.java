@@ -1,6 +1,7 @@
 package io.soak.signal.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.soak.api.signal.Decision;
@@ -23,6 +24,87 @@ class SymbolStateTest {
         return SignalConfig.from(new Settings(m));
     }
 
+    /**
+     * DOMAIN.md's estimator and strong thresholds (z.method mad; strong 1.2 / 1.0 / 1.4): what most tests here were
+     * written against, and still selectable. The calibrated defaults of issue #14 have their own tests below.
+     */
+    private static final SignalConfig DOMAIN_MD = cfg("z.method", "mad",
+            "thresholds.normal.strong_buy", 1.2, "thresholds.normal.strong_sell", -1.2,
+            "thresholds.active.strong_buy", 1.0, "thresholds.active.strong_sell", -1.0,
+            "thresholds.quiet.strong_buy", 1.4, "thresholds.quiet.strong_sell", -1.4);
+
+    // ---- calibrated rank z and the defaults of issue #14 ------------------------------------------------
+
+    @Test
+    void rankZIsTheInverseNormalOfTheMidRankAgainstThePreviousWindowOnly() {
+        Script s = new Script(SignalConfig.defaults());
+        assertThat(SignalConfig.defaults().zMethod()).isEqualTo("rank");
+        long t = s.warmUp(T0, 50); // 25 samples of +1 and 25 of -1 in each window
+        Decision d = s.step(t, 2.0, -1.0);
+        // 2.0 is above all 50: r = 50 -> 50.5 / 51; -1.0 ties with 25, none below: r = 12.5 -> 13 / 51
+        assertThat(d.zOfi()).isCloseTo(NormalQuantile.of(50.5 / 51), within(1e-12)).isCloseTo(2.334, within(1e-3));
+        assertThat(d.zCvd()).isCloseTo(NormalQuantile.of(13.0 / 51), within(1e-12)).isCloseTo(-0.659, within(1e-3));
+        assertThat(s.state.ofiWindow().size()).isEqualTo(51); // scored first, then added
+
+        // a value equal to the window's median scores 0 whatever the scale
+        Script m = new Script(SignalConfig.defaults());
+        Decision zero = m.step(m.warmUp(T0, 50), 0.0, 1e-300);
+        assertThat(zero.zOfi()).isZero();
+    }
+
+    @Test
+    void rankZReachesTheCvdClipOnlyAtTheTwoMostExtremeRanksOfAFullWindowAndNeverTheOfiClip() {
+        SignalConfig c = SignalConfig.defaults();
+        RollingRobust w = new RollingRobust(300);
+        for (int i = 0; i < 300; i++) {
+            w.add(i);
+        }
+        Script s = new Script(c);
+        assertThat(s.state.robustZ(w, -1.0)).isCloseTo(-2.936, within(1e-3)); // below all: r 0
+        assertThat(s.state.robustZ(w, 0.5)).isCloseTo(-2.577, within(1e-3)); // r 1: past 2.5
+        assertThat(s.state.robustZ(w, 1.5)).isGreaterThan(-2.5); // r 2: inside
+        assertThat(SymbolState.clip(s.state.robustZ(w, -1.0), c.clipOfi())).isGreaterThan(-c.clipOfi());
+    }
+
+    @Test
+    void strongThresholdsAreReDerivedForTheCalibratedScore() {
+        SignalConfig c = SignalConfig.defaults();
+        assertThat(c.thresholds("active")).isEqualTo(new SignalConfig.Thresholds(0.5, 1.6, -0.5, -1.6, 0.10));
+        assertThat(c.thresholds("normal")).isEqualTo(new SignalConfig.Thresholds(0.6, 1.65, -0.6, -1.65, 0.12));
+        assertThat(c.thresholds("quiet")).isEqualTo(new SignalConfig.Thresholds(0.7, 1.7, -0.7, -1.7, 0.15));
+        assertThatThrownBy(() -> cfg("z.method", "median")).hasMessageContaining("signal.z.method")
+                .hasMessageContaining("median");
+    }
+
+    @Test
+    void aCrossedOrLockedBookIsAGuardAndNeverConfirms() {
+        for (double ask : new double[] {100.0, 99.99}) { // locked (bid == ask), crossed (bid > ask)
+            Script s = new Script(SignalConfig.defaults());
+            s.ask = ask; // from the start, so the book change adds no OFI of its own
+            long t = s.warmUp(T0, 50);
+            Decision d = s.step(t, 3.0, 2.0); // would be a confirmed strong buy on a sane book
+            assertThat(d.guardReasons()).as("ask %s", ask).containsExactly("crossed_book");
+            assertThat(d.confirm()).isFalse();
+            assertThat(d.strong()).isFalse();
+            assertThat(d.signalType()).isEqualTo("pending");
+        }
+        Script sane = new Script(SignalConfig.defaults());
+        Decision d = sane.step(sane.warmUp(T0, 50), 3.0, 2.0);
+        assertThat(d.guardReasons()).isEmpty();
+        assertThat(d.confirm()).isTrue();
+
+        // its place in the documented order: after stale_book, before the z-dependent guards
+        Script w = new Script(SignalConfig.defaults());
+        w.ask = 99.99;
+        long t = w.warmUp(T0, 50);
+        w.lagMs = 4_000;
+        w.ofi(t, 0.0);
+        w.trade(t + 2_500, 0.0);
+        Decision all = w.trade(t + 5_200, 0.0);
+        assertThat(all.guardReasons()).containsExactly("lag_sec>3.0", "stale_book", "crossed_book", "low_consistency",
+                "weak_signal");
+    }
+
     // ---- OFI ------------------------------------------------------------------------------------------
 
     @Test
@@ -37,7 +119,7 @@ class SymbolStateTest {
 
     @Test
     void multiLevelOfiWeighsLevelsAndRenormalisesToTheLevelsAvailable() {
-        Script s = new Script(SignalConfig.defaults());
+        Script s = new Script(DOMAIN_MD);
         double[] bp = {100, 99, 98, 97, 96};
         double[] ap = {101, 102, 103, 104, 105};
         s.state.onDepth(Script.depth(T0, bp, new double[] {1, 1, 1, 1, 1}, ap, new double[] {1, 1, 1, 1, 1}));
@@ -48,7 +130,7 @@ class SymbolStateTest {
         assertThat(s.state.ofiWindow().samples()).containsExactly(expected5);
 
         // a two-level book: weights 0.4 and 0.25 renormalised by 0.65
-        Script two = new Script(SignalConfig.defaults());
+        Script two = new Script(DOMAIN_MD);
         two.state.onDepth(Script.depth(T0, new double[] {100, 99}, new double[] {1, 1}, new double[] {101, 102},
                 new double[] {1, 1}));
         two.state.onDepth(Script.depth(T0 + 100, new double[] {100, 99}, new double[] {3, 1},
@@ -60,7 +142,7 @@ class SymbolStateTest {
 
     @Test
     void bookTickerGivesLevelZeroOfiOnlyWhileNoFreshDepth() {
-        Script s = new Script(SignalConfig.defaults());
+        Script s = new Script(DOMAIN_MD);
         s.book(T0);
         s.ofi(T0 + 10, 2.5);
         s.trade(T0 + 20, 0.0);
@@ -80,7 +162,7 @@ class SymbolStateTest {
 
     @Test
     void cvdAddsTakerBuysAndSubtractsTakerSells() {
-        Script s = new Script(SignalConfig.defaults());
+        Script s = new Script(DOMAIN_MD);
         s.book(T0);
         s.trade(T0 + 1, 2.0); // m=false: taker buy
         s.trade(T0 + 2, -0.5); // m=true: taker sell
@@ -94,7 +176,7 @@ class SymbolStateTest {
 
     @Test
     void robustZUsesMedianAndMadOfThePreviousWindowOnly() {
-        Script s = new Script(SignalConfig.defaults());
+        Script s = new Script(DOMAIN_MD);
         RollingRobust w = new RollingRobust(300);
         for (double x : new double[] {1, 2, 3, 4, 100}) {
             w.add(x);
@@ -111,7 +193,7 @@ class SymbolStateTest {
 
     @Test
     void zScoresAreClippedPerFeature() {
-        Script s = new Script(SignalConfig.defaults());
+        Script s = new Script(DOMAIN_MD);
         long t = s.warmUp(T0, 50);
         Decision d = s.step(t, 100.0, -100.0);
         assertThat(d.zOfi()).isEqualTo(3.0);
@@ -120,7 +202,7 @@ class SymbolStateTest {
 
     @Test
     void flatWindowCannotDivideByZero() {
-        Script s = new Script(SignalConfig.defaults());
+        Script s = new Script(DOMAIN_MD);
         s.book(T0 - 10);
         long t = T0;
         for (int i = 0; i < 50; i++) {
@@ -138,7 +220,7 @@ class SymbolStateTest {
 
     @Test
     void warmsUpForFiftySamplesThenScores() {
-        Script s = new Script(SignalConfig.defaults());
+        Script s = new Script(DOMAIN_MD);
         s.warmUp(T0, 51);
         List<Decision> d = s.decisions;
         assertThat(d).hasSize(51);
@@ -153,7 +235,7 @@ class SymbolStateTest {
 
     @Test
     void gapInEventTimeOverFiveSecondsStartsTheWarmUpAgain() {
-        Script s = new Script(SignalConfig.defaults());
+        Script s = new Script(DOMAIN_MD);
         long t = s.warmUp(T0, 60);
         assertThat(s.state.warmingUp()).isFalse();
         // exactly 5 s later: not a gap
@@ -169,7 +251,7 @@ class SymbolStateTest {
 
     @Test
     void fusionWeighsClippedInputs() {
-        SymbolState st = new SymbolState(SignalConfig.defaults(), "X");
+        SymbolState st = new SymbolState(DOMAIN_MD, "X");
         assertThat(st.fusion(3.0, 2.5)).isCloseTo(0.6 * 3.0 + 0.4 * 2.5, within(1e-12));
         assertThat(st.fusion(1.0, -2.0)).isCloseTo(0.6 - 0.8, within(1e-12));
         // input clip at +-4 (reachable when the per-feature clips are raised)
@@ -178,7 +260,7 @@ class SymbolStateTest {
 
     @Test
     void consistencyIsTheRatioOfMagnitudesWhenSignsAgreeElseZero() {
-        SymbolState st = new SymbolState(SignalConfig.defaults(), "X");
+        SymbolState st = new SymbolState(DOMAIN_MD, "X");
         assertThat(st.consistency(2.0, 1.0)).isEqualTo(0.5);
         assertThat(st.consistency(-1.0, -2.0)).isEqualTo(0.5);
         assertThat(st.consistency(2.0, -1.0)).isZero();
@@ -190,7 +272,7 @@ class SymbolStateTest {
 
     @Test
     void confirmedStrongBuyWhenEverythingAgrees() {
-        Script s = new Script(SignalConfig.defaults());
+        Script s = new Script(DOMAIN_MD);
         long t = s.warmUp(T0, 50);
         Decision d = s.step(t, 3.0, 2.0);
         double zo = 3.0 / MAD1;
@@ -207,7 +289,7 @@ class SymbolStateTest {
 
     @Test
     void plainSellBetweenTheThresholds() {
-        Script s = new Script(SignalConfig.defaults());
+        Script s = new Script(DOMAIN_MD);
         long t = s.warmUp(T0, 50);
         Decision d = s.step(t, -1.0, -1.0); // score -1/1.4826 = -0.674: sell, not strong (normal regime)
         assertThat(d.score()).isCloseTo(-1.0 / MAD1, within(1e-12));
@@ -218,7 +300,7 @@ class SymbolStateTest {
 
     @Test
     void spreadGuardCarriesTheExactString() {
-        Script s = new Script(SignalConfig.defaults());
+        Script s = new Script(DOMAIN_MD);
         long t = s.warmUp(T0, 50);
         s.ask = 100.5; // (0.5 / 100.25) * 1e4 = 49.9 bps
         Decision d = s.step(t, 3.0, 2.0);
@@ -230,7 +312,7 @@ class SymbolStateTest {
 
     @Test
     void lagGuardCarriesTheExactString() {
-        Script s = new Script(SignalConfig.defaults());
+        Script s = new Script(DOMAIN_MD);
         long t = s.warmUp(T0, 50);
         s.lagMs = 3_500;
         Decision d = s.step(t, 3.0, 2.0);
@@ -240,12 +322,12 @@ class SymbolStateTest {
 
     @Test
     void staleBookWhenTheBookIsOlderThanFiveSecondsOrMissing() {
-        Script noBook = new Script(SignalConfig.defaults());
+        Script noBook = new Script(DOMAIN_MD);
         Decision first = noBook.trade(T0, 1.0);
         assertThat(first.guardReasons()).containsExactly("warmup", "stale_book");
         assertThat(first.spreadBps()).isZero();
 
-        Script s = new Script(SignalConfig.defaults());
+        Script s = new Script(DOMAIN_MD);
         long t = s.warmUp(T0, 50);
         // trades keep coming (no gap), but the last book is 5.2 s old at the evaluating trade
         s.ofi(t, 3.0);
@@ -257,14 +339,14 @@ class SymbolStateTest {
 
     @Test
     void lowConsistencyAndWeakSignalInTheirOrder() {
-        Script s = new Script(SignalConfig.defaults());
+        Script s = new Script(DOMAIN_MD);
         long t = s.warmUp(T0, 50);
         Decision opposite = s.step(t, 2.0, -2.0); // opposite signs: consistency 0
         assertThat(opposite.consistency()).isZero();
         assertThat(opposite.guardReasons()).containsExactly("low_consistency");
         assertThat(opposite.signalType()).isIn("pending", "neutral");
 
-        Script w = new Script(SignalConfig.defaults());
+        Script w = new Script(DOMAIN_MD);
         Decision weak = w.step(w.warmUp(T0, 50), 0.1, 0.1); // tiny agreeing z: |score| < 0.15
         assertThat(weak.guardReasons()).containsExactly("weak_signal");
         assertThat(weak.signalType()).isEqualTo("neutral");
@@ -272,7 +354,7 @@ class SymbolStateTest {
 
     @Test
     void allGuardReasonsComeInTheDocumentedOrder() {
-        Script s = new Script(SignalConfig.defaults());
+        Script s = new Script(DOMAIN_MD);
         s.ask = 101.0;
         s.lagMs = 4_000;
         s.book(T0);
@@ -280,7 +362,7 @@ class SymbolStateTest {
         // while warming up there are no z-scores, so the z-dependent guards are not judged
         assertThat(d.guardReasons()).containsExactly("warmup", "spread_bps>20.0", "lag_sec>3.0", "stale_book");
 
-        Script w = new Script(SignalConfig.defaults());
+        Script w = new Script(DOMAIN_MD);
         w.ask = 101.0; // wide from the start, so the spread change adds no OFI of its own
         long t = w.warmUp(T0, 50);
         w.lagMs = 4_000;
@@ -293,7 +375,7 @@ class SymbolStateTest {
 
     @Test
     void warmingUpDecisionsCarryNoZDependentGuards() {
-        Script s = new Script(SignalConfig.defaults());
+        Script s = new Script(DOMAIN_MD);
         s.book(T0);
         Decision d = s.trade(T0 + 100, 1.0);
         assertThat(d.guardReasons()).containsExactly("warmup");
@@ -311,7 +393,7 @@ class SymbolStateTest {
 
     @Test
     void atMostOneDecisionPer250MsOfEventTime() {
-        Script s = new Script(SignalConfig.defaults());
+        Script s = new Script(DOMAIN_MD);
         s.book(T0);
         for (long dt : new long[] {0, 100, 249, 250, 400, 499, 500, 760}) {
             s.trade(T0 + dt, 0.1);
@@ -322,7 +404,7 @@ class SymbolStateTest {
 
     @Test
     void activityIsTradesPerSecondOverTheLastMinuteOfEventTime() {
-        Script s = new Script(SignalConfig.defaults());
+        Script s = new Script(DOMAIN_MD);
         for (int i = 0; i < 240; i++) {
             s.trade(T0 + i * 500L, 0.1); // 2 per second for 120 s
         }
@@ -333,7 +415,7 @@ class SymbolStateTest {
 
     @Test
     void regimeChangesOnlyAfterTheNewRegimeHeldThirtySeconds() {
-        SymbolState st = new SymbolState(SignalConfig.defaults(), "X");
+        SymbolState st = new SymbolState(DOMAIN_MD, "X");
         assertThat(st.updateRegime(T0, 2.0)).isEqualTo("normal");
         assertThat(st.updateRegime(T0 + 1_000, 4.0)).isEqualTo("normal");
         assertThat(st.updateRegime(T0 + 30_999, 4.0)).isEqualTo("normal");
@@ -349,7 +431,7 @@ class SymbolStateTest {
     @Test
     void regimeThresholdsApplyPerRegime() {
         // quiet regime: buy needs 0.7, strong 1.4
-        Script s = new Script(cfg("regime.quiet_tps", 10.0, "regime.active_tps", 20.0));
+        Script s = new Script(cfg("z.method", "mad", "regime.quiet_tps", 10.0, "regime.active_tps", 20.0));
         long t = s.warmUp(T0, 50);
         Decision d = s.step(t, 1.5, 1.5); // score 1.5/1.4826 = 1.0117: buy in quiet, strong in active (1.0)
         assertThat(d.regime()).isEqualTo("quiet");

@@ -19,7 +19,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Test-only converter from the recorded captures (shared/data/binance-usdm) to api market events: trades,
+ * Test-only converter from the recorded captures (shared/data/binance-usdm, or the fixture of runtime/testdata) to api market events: trades,
  * book tickers, and the top levels of a local book maintained from the REST snapshot and the
  * {@code @depth@0ms} diffs (applied from the first diff that covers the snapshot, continuity by {@code pu}).
  * The harvest bundle's parser is not reachable from here (bundles never depend on each other); this one is
@@ -33,7 +33,18 @@ public final class RecordedMarket {
     private RecordedMarket() {
     }
 
-    /** The shared data directory from {@code soak.shared.data} (or ../shared/data), if it holds the recordings. */
+    /**
+     * The recordings tests read: the full shared recordings when found, else the 30 s fixture of runtime/testdata
+     * (io.soak.testdata.TestData; never a skip). Test scope only: the benchmarks use {@link #dataDirectory()}.
+     */
+    public static Path recordings() {
+        return io.soak.testdata.TestData.dir();
+    }
+
+    /**
+     * The full shared recordings from {@code soak.shared.data} (or ../shared/data), if found: what the benchmarks
+     * measure (they need the full 345 s, not the fixture).
+     */
     public static Optional<Path> dataDirectory() {
         String prop = System.getProperty("soak.shared.data");
         List<Path> candidates = new ArrayList<>();

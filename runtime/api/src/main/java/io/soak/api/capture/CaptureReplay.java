@@ -6,10 +6,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,15 +26,26 @@ import java.util.TreeSet;
  * under other names. Used by the {@code capture} replay feed and by the feed emulator, so both serve the
  * same messages for the same files.
  *
+ * <p>Symbols: each message's symbol is its own ({@code "s"} of the data, else the stream name's prefix),
+ * never the file name's; a file may hold several symbols and a symbol may span several files (a capture
+ * split at midnight). A bare REST snapshot line (no symbol in it) belongs to its file's only symbol; in a
+ * file of several symbols it cannot be attributed and is skipped (counted, {@code unattributed_snapshots}).
+ *
+ * <p>Time: every file's receive-time unit (ns, µs, ms) is detected and lines with an implausible receive
+ * or exchange time are skipped and counted ({@link CaptureReader}); a truncated gzip replays its readable
+ * part and adds a {@link #warnings() warning} naming the file and the offset.
+ *
  * <p>Looping: pass {@code k} (k ≥ 1) is the recording shifted by {@code k × period}, where the period is the
  * recording's span (first to last receive time over all files) plus {@code loopGapNanos}, rounded up to a
- * whole millisecond; exchange times {@code E}/{@code T} move by the same amount. Per recorded symbol, trade
- * ids move by {@code k × (max − min + 1)} of the recorded trade ids, so dedupe never sees a repeat; update ids
- * move by {@code k × (last diff u − first diff pu)} so the {@code @depth} diff chain continues seamlessly
- * across the seam ({@code pu} of the first diff of pass k equals {@code u} of the last diff of pass k−1).
- *
- * <p>A bare REST snapshot line is wrapped as {@code {"stream":"<sym>@depthSnapshot","data":…}} so it is
- * attributed to its file's symbol. Not thread-safe.
+ * whole millisecond; exchange times {@code E}/{@code T} move by the same amount. Per recorded symbol, over
+ * all its files, trade ids move by {@code k × (max − min + 1)} and update ids ({@code u/U/pu/lastUpdateId})
+ * by {@code k × (max − min + 1)}: no id of pass k repeats one of an earlier pass. The book must not carry
+ * pass k−1's levels into pass k (its content jumps at the seam even where ids would continue), so each pass
+ * k ≥ 1 opens with a <em>seam snapshot</em> per symbol: the symbol's first REST snapshot of the recording,
+ * shifted into pass k, as {@code {"stream":"<sym>@depthSnapshot","seam":true,"data":…}} at the pass's first
+ * receive time; the recorded snapshot line is not repeated in that pass. A book re-anchors on it (a counted
+ * resync at every seam) and is, from its bridging diff on, exactly the book of pass 0 at the same point.
+ * Not thread-safe.
  */
 public final class CaptureReplay implements Closeable {
 
@@ -45,9 +57,10 @@ public final class CaptureReplay implements Closeable {
      * @param aliases      served symbol → recorded symbol
      * @param loop         replay again (shifted) after the end, forever
      * @param loopGapNanos pause between passes, ≥ 0
+     * @param maxSkewMs    bound on |receive time − exchange time − the file's clock offset|, ms (> 0)
      */
     public record Options(List<Path> files, List<String> symbols, Map<String, String> aliases, boolean loop,
-                          long loopGapNanos) {
+                          long loopGapNanos, long maxSkewMs) {
 
         public Options {
             files = List.copyOf(files);
@@ -55,28 +68,81 @@ public final class CaptureReplay implements Closeable {
             Map<String, String> a = new TreeMap<>();
             aliases.forEach((k, v) -> a.put(k.toUpperCase(Locale.ROOT), v.toUpperCase(Locale.ROOT)));
             aliases = java.util.Collections.unmodifiableMap(a);
+            if (maxSkewMs <= 0) {
+                maxSkewMs = CaptureReader.DEFAULT_MAX_SKEW_MS;
+            }
+        }
+
+        /** With the default time skew bound ({@link CaptureReader#DEFAULT_MAX_SKEW_MS}). */
+        public Options(List<Path> files, List<String> symbols, Map<String, String> aliases, boolean loop,
+                       long loopGapNanos) {
+            this(files, symbols, aliases, loop, loopGapNanos, CaptureReader.DEFAULT_MAX_SKEW_MS);
         }
     }
 
     /** What the pre-scan learned about one file. */
     private static final class FileInfo {
         final Path path;
+        final int index;
         String sha256;
+        String unit;
+        long clockOffsetMs;
         long lines;
         long malformed;
-        String symbol;
+        long outOfRange;
+        String truncation;
+        final TreeSet<String> symbols = new TreeSet<>();
         long firstNs = Long.MAX_VALUE;
         long lastNs = Long.MIN_VALUE;
+
+        FileInfo(Path path, int index) {
+            this.path = path;
+            this.index = index;
+        }
+
+        /** The one symbol a bare snapshot line of this file belongs to, or null. */
+        String soleSymbol() {
+            return symbols.size() == 1 ? symbols.first() : null;
+        }
+    }
+
+    /** What the pre-scan learned about one recorded symbol, over all its files. */
+    private static final class SymbolInfo {
+        final String symbol;
         long minTrade = Long.MAX_VALUE;
         long maxTrade = Long.MIN_VALUE;
         long minUpdate = Long.MAX_VALUE;
         long maxUpdate = Long.MIN_VALUE;
-        long firstDiffPu = Long.MIN_VALUE;
-        long lastDiffU = Long.MIN_VALUE;
+        String snapshot; // the bare JSON of the earliest snapshot
+        long snapshotNs = Long.MAX_VALUE;
+        int snapshotFile = -1;
+        long snapshotLine = -1;
         List<String> servedAs = List.of();
 
-        FileInfo(Path path) {
-            this.path = path;
+        SymbolInfo(String symbol) {
+            this.symbol = symbol;
+        }
+
+        void trade(long id) {
+            if (id != Long.MIN_VALUE) {
+                minTrade = Math.min(minTrade, id);
+                maxTrade = Math.max(maxTrade, id);
+            }
+        }
+
+        void update(long id) {
+            if (id != Long.MIN_VALUE) {
+                minUpdate = Math.min(minUpdate, id);
+                maxUpdate = Math.max(maxUpdate, id);
+            }
+        }
+
+        long tradeShift(int pass) {
+            return maxTrade >= minTrade ? pass * (maxTrade - minTrade + 1) : 0;
+        }
+
+        long updateShift(int pass) {
+            return maxUpdate >= minUpdate ? pass * (maxUpdate - minUpdate + 1) : 0;
         }
     }
 
@@ -85,12 +151,12 @@ public final class CaptureReplay implements Closeable {
         final FileInfo info;
         final int order;
         final CaptureReader reader;
-        final java.util.ArrayDeque<RawMessage> pending = new java.util.ArrayDeque<>(4);
+        final ArrayDeque<RawMessage> pending = new ArrayDeque<>(4);
 
         Cursor(FileInfo info, int order) throws IOException {
             this.info = info;
             this.order = order;
-            this.reader = new CaptureReader(info.path);
+            this.reader = new CaptureReader(info.path, options.maxSkewMs());
         }
 
         /** Fills {@link #pending} from the next line; false at the end of the file. */
@@ -100,7 +166,7 @@ public final class CaptureReplay implements Closeable {
                 if (m == null) {
                     return false;
                 }
-                expand(info, m, pending);
+                expand(info, reader.linesRead(), m, pending);
             }
             return true;
         }
@@ -112,45 +178,58 @@ public final class CaptureReplay implements Closeable {
 
     private final Options options;
     private final List<FileInfo> infos = new ArrayList<>();
+    private final Map<String, SymbolInfo> symbols = new TreeMap<>();
+    private final long firstNs;
     private final long periodNanos;
     private final PriorityQueue<Cursor> heap = new PriorityQueue<>((x, y) -> {
         int c = Long.compare(x.headNanos(), y.headNanos());
         return c != 0 ? c : Integer.compare(x.order, y.order);
     });
     private final List<Cursor> open = new ArrayList<>();
+    private final ArrayDeque<RawMessage> seam = new ArrayDeque<>();
+    private final List<String> warnings = new ArrayList<>();
     private int pass;
     private long messages;
+    private long seams;
+    private long unattributed;
     private long lastNanos = Long.MIN_VALUE;
     private final Map<String, Long> perStream = new TreeMap<>();
 
+    /**
+     * Scans every file (hash, counts, symbols, id ranges) and opens the first pass.
+     *
+     * @throws CaptureFileException when a file is missing, empty, not a capture or unreadable (names it)
+     */
     public CaptureReplay(Options options) throws IOException {
         this.options = options;
         if (options.files().isEmpty()) {
             throw new IOException("capture replay needs at least one file (source files are empty)");
         }
         for (Path p : options.files()) {
-            if (!Files.isRegularFile(p)) {
-                throw new IOException("capture file not found: " + p);
-            }
-            infos.add(scan(p));
+            infos.add(scan(p, infos.size()));
         }
-        TreeSet<String> recorded = new TreeSet<>();
-        infos.forEach(f -> recorded.add(f.symbol));
-        for (FileInfo f : infos) {
+        TreeSet<String> recorded = new TreeSet<>(symbols.keySet());
+        for (SymbolInfo s : symbols.values()) {
             List<String> served = new ArrayList<>();
-            if (options.symbols().isEmpty() || options.symbols().contains(f.symbol)) {
-                served.add(f.symbol);
+            if (options.symbols().isEmpty() || options.symbols().contains(s.symbol)) {
+                served.add(s.symbol);
             }
             options.aliases().forEach((as, rec) -> {
-                if (rec.equals(f.symbol) && !recorded.contains(as)
+                if (rec.equals(s.symbol) && !recorded.contains(as)
                         && (options.symbols().isEmpty() || options.symbols().contains(as))) {
                     served.add(as);
                 }
             });
-            f.servedAs = List.copyOf(served);
+            s.servedAs = List.copyOf(served);
+        }
+        for (FileInfo f : infos) {
+            if (f.truncation != null) {
+                warnings.add(f.truncation + "; its readable part is replayed");
+            }
         }
         long first = infos.stream().mapToLong(f -> f.firstNs).min().orElse(0);
         long last = infos.stream().mapToLong(f -> f.lastNs).max().orElse(0);
+        this.firstNs = first;
         long span = Math.max(0, last - first) + Math.max(0, options.loopGapNanos());
         this.periodNanos = Math.max(1, (span + 999_999) / 1_000_000) * 1_000_000;
         openPass();
@@ -159,11 +238,22 @@ public final class CaptureReplay implements Closeable {
     /** Recorded symbols served by no-one are skipped; a served symbol with no data is listed in describe(). */
     private void openPass() throws IOException {
         closeOpen();
+        if (pass > 0) {
+            long at = firstNs + pass * periodNanos;
+            for (SymbolInfo s : symbols.values()) {
+                if (s.snapshot == null || s.servedAs.isEmpty()) {
+                    continue;
+                }
+                String text = CaptureTransform.shift(seamSnapshot(s.snapshot, s.symbol), pass * periodNanos / 1_000_000,
+                        s.tradeShift(pass), s.updateShift(pass));
+                for (String served : s.servedAs) {
+                    seam.add(new RawMessage(at, CaptureTransform.alias(text, s.symbol, served)));
+                }
+                seams++;
+            }
+        }
         int order = 0;
         for (FileInfo f : infos) {
-            if (f.servedAs.isEmpty()) {
-                continue;
-            }
             Cursor c = new Cursor(f, order++);
             open.add(c);
             if (c.advance()) {
@@ -175,18 +265,21 @@ public final class CaptureReplay implements Closeable {
     /** The next message, or null at the end (never null when looping, unless no file has any message). */
     public RawMessage next() throws IOException {
         while (true) {
-            Cursor c = heap.poll();
-            if (c == null) {
-                if (!options.loop() || messages == 0) {
-                    return null;
+            RawMessage m = seam.pollFirst();
+            if (m == null) {
+                Cursor c = heap.poll();
+                if (c == null) {
+                    if (!options.loop() || messages == 0) {
+                        return null;
+                    }
+                    pass++;
+                    openPass();
+                    continue;
                 }
-                pass++;
-                openPass();
-                continue;
-            }
-            RawMessage m = c.pending.pollFirst();
-            if (!c.pending.isEmpty() || c.advance()) {
-                heap.add(c);
+                m = c.pending.pollFirst();
+                if (!c.pending.isEmpty() || c.advance()) {
+                    heap.add(c);
+                }
             }
             // keep the merged order non-decreasing even if a file is slightly out of order
             if (m.receivedNanos() < lastNanos) {
@@ -200,27 +293,73 @@ public final class CaptureReplay implements Closeable {
         }
     }
 
-    private void expand(FileInfo f, RawMessage m, java.util.Deque<RawMessage> out) {
+    private void expand(FileInfo f, long line, RawMessage m, Deque<RawMessage> out) {
         String text = m.text();
+        String symbol;
         if (CaptureTransform.isSnapshot(text)) {
-            text = CaptureTransform.wrapSnapshot(text, f.symbol);
+            symbol = f.soleSymbol();
+            if (symbol == null) {
+                unattributed++;
+                return;
+            }
+            text = CaptureTransform.wrapSnapshot(text, symbol);
+        } else {
+            symbol = symbolOf(text);
+        }
+        SymbolInfo s = symbol == null ? null : symbols.get(symbol);
+        if (s == null) {
+            // no symbol: passed through as it is, for the harvester to count
+            out.add(pass == 0 ? m : new RawMessage(m.receivedNanos() + pass * periodNanos,
+                    CaptureTransform.shift(text, pass * periodNanos / 1_000_000, 0, 0)));
+            return;
+        }
+        if (s.servedAs.isEmpty()) {
+            return;
+        }
+        if (pass > 0 && s.snapshotFile == f.index && s.snapshotLine == line) {
+            return; // this pass opened with it (the seam snapshot)
         }
         long recv = m.receivedNanos();
         if (pass > 0) {
-            long shiftNs = pass * periodNanos;
-            long tradeShift = f.maxTrade >= f.minTrade ? pass * (f.maxTrade - f.minTrade + 1) : 0;
-            long updateShift;
-            if (f.lastDiffU > f.firstDiffPu && f.firstDiffPu != Long.MIN_VALUE) {
-                updateShift = pass * (f.lastDiffU - f.firstDiffPu);
-            } else {
-                updateShift = f.maxUpdate >= f.minUpdate ? pass * (f.maxUpdate - f.minUpdate + 1) : 0;
+            text = CaptureTransform.shift(text, pass * periodNanos / 1_000_000, s.tradeShift(pass), s.updateShift(pass));
+            recv += pass * periodNanos;
+        }
+        for (String served : s.servedAs) {
+            out.add(new RawMessage(recv, CaptureTransform.alias(text, symbol, served)));
+        }
+    }
+
+    /** The seam snapshot of a recorded snapshot (bare or wrapped). */
+    static String seamSnapshot(String snapshot, String symbol) {
+        String bare = snapshot;
+        if (!CaptureTransform.isSnapshot(snapshot)) {
+            int d = snapshot.indexOf("\"data\":");
+            bare = snapshot.substring(d + 7, snapshot.lastIndexOf('}'));
+        }
+        return "{\"stream\":\"" + symbol.toLowerCase(Locale.ROOT) + CaptureTransform.SNAPSHOT_SUFFIX
+                + "\",\"seam\":true,\"data\":" + bare + "}";
+    }
+
+    /**
+     * The symbol of a message, upper-case: {@code "s"} of its data, else the prefix of its stream name; null
+     * when it has neither.
+     */
+    public static String symbolOf(String json) {
+        int k = json.indexOf("\"s\":\"");
+        if (k >= 0) {
+            int to = json.indexOf('"', k + 5);
+            if (to > k + 5) {
+                return json.substring(k + 5, to).toUpperCase(Locale.ROOT);
             }
-            text = CaptureTransform.shift(text, shiftNs / 1_000_000, tradeShift, updateShift);
-            recv += shiftNs;
         }
-        for (String served : f.servedAs) {
-            out.add(new RawMessage(recv, CaptureTransform.alias(text, f.symbol, served)));
+        String stream = CaptureTransform.streamOf(json);
+        if (stream != null) {
+            int at = stream.indexOf('@');
+            if (at > 0) {
+                return stream.substring(0, at).toUpperCase(Locale.ROOT);
+            }
         }
+        return null;
     }
 
     /** Loop passes completed so far. */
@@ -232,29 +371,66 @@ public final class CaptureReplay implements Closeable {
         return messages;
     }
 
-    /** Files (path, sha-256, lines, malformed lines, symbol, served as), loops, messages per stream. */
+    /**
+     * Warnings to show with the run's verdict: one per truncated or corrupt file, naming it and the offset
+     * where it stopped being readable.
+     */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    /**
+     * Files (path, sha-256, time unit, lines, malformed and out-of-range lines, truncation, symbols), symbols
+     * (served as, id ranges), loops, seams, warnings, messages per stream.
+     */
     public Map<String, Object> describe() {
         Map<String, Object> d = new LinkedHashMap<>();
         List<Map<String, Object>> files = new ArrayList<>();
         long malformed = 0;
+        long outOfRange = 0;
         for (FileInfo f : infos) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("path", f.path.toString());
             m.put("sha256", f.sha256);
+            m.put("time_unit", f.unit);
+            m.put("clock_offset_ms", f.clockOffsetMs);
             m.put("lines", f.lines);
             m.put("malformed_lines", f.malformed);
-            m.put("symbol", f.symbol);
-            m.put("served_as", f.servedAs);
+            m.put("out_of_range_lines", f.outOfRange);
+            if (f.truncation != null) {
+                m.put("truncated_at_offset", f.truncation);
+            }
+            m.put("symbols", List.copyOf(f.symbols));
+            m.put("symbol", f.symbols.isEmpty() ? "" : f.symbols.first());
+            List<String> servedAs = new ArrayList<>();
+            f.symbols.forEach(s -> servedAs.addAll(symbols.get(s).servedAs));
+            m.put("served_as", servedAs);
             m.put("first_received_ns", f.firstNs);
             m.put("last_received_ns", f.lastNs);
             files.add(m);
             malformed += f.malformed;
+            outOfRange += f.outOfRange;
         }
         d.put("files", files);
+        Map<String, Object> sym = new TreeMap<>();
+        symbols.forEach((k, s) -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("served_as", s.servedAs);
+            m.put("seam_snapshot", s.snapshot != null);
+            m.put("trade_id_shift_per_pass", s.tradeShift(1));
+            m.put("update_id_shift_per_pass", s.updateShift(1));
+            sym.put(k, m);
+        });
+        d.put("symbols", sym);
         d.put("malformed_lines", malformed);
+        d.put("out_of_range_lines", outOfRange);
+        d.put("unattributed_snapshots", unattributed);
+        d.put("warnings", warnings());
         d.put("loop", options.loop());
         d.put("loops", pass);
+        d.put("seams", seams);
         d.put("period_ms", periodNanos / 1_000_000);
+        d.put("max_time_skew_ms", options.maxSkewMs());
         d.put("aliases", options.aliases());
         d.put("messages", messages);
         d.put("messages_per_stream", new TreeMap<>(perStream));
@@ -283,75 +459,97 @@ public final class CaptureReplay implements Closeable {
         }
     }
 
-    /** One pass over the file: hash, counts, the symbol, clocks and id ranges. */
-    private static FileInfo scan(Path p) throws IOException {
-        FileInfo f = new FileInfo(p);
+    /** One pass over the file: hash, counts, symbols, clocks and id ranges. */
+    private FileInfo scan(Path p, int index) throws IOException {
+        FileInfo f = new FileInfo(p, index);
+        List<long[]> bareSnapshots = new ArrayList<>(); // {line, recv, lastUpdateId}
+        List<String> bareTexts = new ArrayList<>();
+        try (CaptureReader r = new CaptureReader(p, options.maxSkewMs())) {
+            f.unit = r.timeUnit();
+            f.clockOffsetMs = r.clockOffsetMs();
+            RawMessage m;
+            while ((m = r.next()) != null) {
+                f.firstNs = Math.min(f.firstNs, m.receivedNanos());
+                f.lastNs = Math.max(f.lastNs, m.receivedNanos());
+                String text = m.text();
+                if (CaptureTransform.isSnapshot(text)) {
+                    bareSnapshots.add(new long[] {r.linesRead(), m.receivedNanos(), numberField(text, "\"lastUpdateId\":")});
+                    bareTexts.add(text);
+                    continue;
+                }
+                String symbol = symbolOf(text);
+                if (symbol == null) {
+                    continue;
+                }
+                f.symbols.add(symbol);
+                SymbolInfo s = symbols.computeIfAbsent(symbol, SymbolInfo::new);
+                String stream = CaptureTransform.streamOf(text);
+                int at = stream == null ? -1 : stream.indexOf('@');
+                String kind = at > 0 ? stream.substring(at + 1) : "";
+                if (kind.equals("aggTrade")) {
+                    s.trade(numberField(text, "\"a\":"));
+                    s.trade(numberField(text, "\"f\":"));
+                    s.trade(numberField(text, "\"l\":"));
+                } else if (kind.equals("trade")) {
+                    s.trade(numberField(text, "\"t\":"));
+                } else if (kind.equals("depthSnapshot")) {
+                    long id = numberField(text, "\"lastUpdateId\":");
+                    s.update(id);
+                    if (m.receivedNanos() < s.snapshotNs && id != Long.MIN_VALUE) {
+                        s.snapshotNs = m.receivedNanos();
+                        s.snapshot = text;
+                        s.snapshotFile = index;
+                        s.snapshotLine = r.linesRead();
+                    }
+                } else {
+                    s.update(numberField(text, "\"u\":"));
+                    s.update(numberField(text, "\"U\":"));
+                    s.update(numberField(text, "\"pu\":"));
+                }
+            }
+            f.lines = r.linesRead();
+            f.malformed = r.malformedLines();
+            f.outOfRange = r.outOfRangeLines();
+            f.truncation = r.truncation();
+        }
+        String sole = f.soleSymbol();
+        for (int i = 0; i < bareSnapshots.size(); i++) {
+            long[] b = bareSnapshots.get(i);
+            if (sole == null) {
+                continue;
+            }
+            SymbolInfo s = symbols.get(sole);
+            s.update(b[2]);
+            if (b[1] < s.snapshotNs && b[2] != Long.MIN_VALUE) {
+                s.snapshotNs = b[1];
+                s.snapshot = bareTexts.get(i);
+                s.snapshotFile = index;
+                s.snapshotLine = b[0];
+            }
+        }
+        f.sha256 = sha256(p);
+        if (f.firstNs == Long.MAX_VALUE) {
+            f.firstNs = 0;
+            f.lastNs = 0;
+        }
+        return f;
+    }
+
+    private static String sha256(Path p) throws IOException {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        try (InputStream raw = new DigestInputStream(Files.newInputStream(p), sha);
-             java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
-                     p.getFileName().toString().endsWith(".gz") ? new java.util.zip.GZIPInputStream(raw, 1 << 16) : raw,
-                     java.nio.charset.StandardCharsets.UTF_8), 1 << 16)) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                f.lines++;
-                RawMessage m = CaptureReader.parseLine(line);
-                if (m == null) {
-                    f.malformed++;
-                    continue;
-                }
-                f.firstNs = Math.min(f.firstNs, m.receivedNanos());
-                f.lastNs = Math.max(f.lastNs, m.receivedNanos());
-                String text = m.text();
-                String stream = CaptureTransform.streamOf(text);
-                if (stream != null) {
-                    int at = stream.indexOf('@');
-                    if (f.symbol == null && at > 0) {
-                        f.symbol = stream.substring(0, at).toUpperCase(Locale.ROOT);
-                    }
-                    String kind = at > 0 ? stream.substring(at + 1) : "";
-                    if (kind.equals("aggTrade")) {
-                        f.minTrade = Math.min(f.minTrade, numberField(text, "\"a\":"));
-                        f.maxTrade = Math.max(f.maxTrade, numberField(text, "\"a\":"));
-                    } else if (kind.equals("trade")) {
-                        f.minTrade = Math.min(f.minTrade, numberField(text, "\"t\":"));
-                        f.maxTrade = Math.max(f.maxTrade, numberField(text, "\"t\":"));
-                    } else {
-                        long u = numberField(text, "\"u\":");
-                        if (u != Long.MIN_VALUE) {
-                            f.minUpdate = Math.min(f.minUpdate, u);
-                            f.maxUpdate = Math.max(f.maxUpdate, u);
-                        }
-                        if (kind.equals("depth") || kind.startsWith("depth@")) {
-                            long pu = numberField(text, "\"pu\":");
-                            if (f.firstDiffPu == Long.MIN_VALUE) {
-                                f.firstDiffPu = pu;
-                            }
-                            f.lastDiffU = Math.max(f.lastDiffU, u);
-                        }
-                    }
-                } else if (CaptureTransform.isSnapshot(text)) {
-                    long id = numberField(text, "\"lastUpdateId\":");
-                    f.minUpdate = Math.min(f.minUpdate, id);
-                    f.maxUpdate = Math.max(f.maxUpdate, id);
-                }
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(p)) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                sha.update(buf, 0, n);
             }
         }
-        f.sha256 = HexFormat.of().formatHex(sha.digest());
-        if (f.symbol == null) {
-            String name = p.getFileName().toString();
-            int us = name.indexOf('_');
-            f.symbol = (us > 0 ? name.substring(0, us) : name.replaceAll("\\..*$", "")).toUpperCase(Locale.ROOT);
-        }
-        if (f.firstNs == Long.MAX_VALUE) {
-            f.firstNs = 0;
-            f.lastNs = 0;
-        }
-        return f;
+        return HexFormat.of().formatHex(sha.digest());
     }
 
     /** The unquoted integer after {@code key} (which includes quotes and colon), or Long.MIN_VALUE. */
@@ -362,9 +560,17 @@ public final class CaptureReplay implements Closeable {
         }
         int from = k + key.length();
         int to = from;
-        while (to < text.length() && (Character.isDigit(text.charAt(to)) || (to == from && text.charAt(to) == '-'))) {
+        while (to < text.length() && to - from < 19
+                && (Character.isDigit(text.charAt(to)) || (to == from && text.charAt(to) == '-'))) {
             to++;
         }
-        return to == from ? Long.MIN_VALUE : Long.parseLong(text, from, to, 10);
+        if (to == from || (to == from + 1 && text.charAt(from) == '-')) {
+            return Long.MIN_VALUE;
+        }
+        try {
+            return Long.parseLong(text, from, to, 10);
+        } catch (NumberFormatException e) {
+            return Long.MIN_VALUE;
+        }
     }
 }

@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +69,9 @@ public final class Engine {
     final EngineOptions options;
     private final String runId;
     final Path runDir;
+    final io.soak.api.run.RunDirectory runDirectory;
+    private final io.soak.engine.RunDirectoryClaim claim;
+    final Baseline baseline;
     final Settings merged;
     final boolean sim;
     final RestartPolicy policy;
@@ -81,6 +83,8 @@ public final class Engine {
     final List<StageSlot> slots = new ArrayList<>();
     final Map<String, StageSlot> slotByName = new LinkedHashMap<>();
     final List<SinkWriter> sinks = new ArrayList<>();
+    /** Stage → "old → new" bundle versions of every swap with a jar (manifest {@code versions.swapped}). */
+    final Map<String, String> swappedVersions = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final ConcurrentHashMap<String, EngineMetrics> metrics = new ConcurrentHashMap<>();
     long startNanos;
     long endNanos;
@@ -109,8 +113,11 @@ public final class Engine {
         this.registry = registry;
         this.extensions = List.copyOf(extensions);
         this.options = options;
-        this.runId = options.runId() != null ? options.runId() : generateRunId(plan);
-        this.runDir = options.runsRoot().resolve(runId);
+        this.runId = (options.runId() != null ? io.soak.api.run.RunId.of(options.runId())
+                : io.soak.api.run.RunId.generate(plan.name())).value();
+        this.runDirectory = io.soak.api.run.RunDirectory.of(options.runsRoot(), io.soak.api.run.RunId.of(runId));
+        this.runDir = runDirectory.root();
+        this.baseline = new Baseline(plan);
         Map<String, Object> m = new TreeMap<>(options.defaults().values());
         m.putAll(plan.config());
         this.merged = new Settings(m);
@@ -128,13 +135,12 @@ public final class Engine {
         this.minutes = new MinuteRelay(this);
         this.runContext = new ExtensionContext(this);
         this.registryListener = supervisor::onRegistryChange;
-    }
-
-    private static String generateRunId(ScenarioPlan plan) {
-        String ts = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-                .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
-        String name = plan.name() == null ? "run" : plan.name().replaceAll("[^A-Za-z0-9_-]+", "-");
-        return name + "-" + ts + "-" + HexFormat.of().toHexDigits((int) (System.nanoTime() ^ plan.seed())).substring(0, 4);
+        try {
+            // one run, one directory: created (or replaced when asked) and locked before anything is written
+            this.claim = io.soak.engine.RunDirectoryClaim.claim(runDirectory, options.replace());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create the run directory " + runDir + ": " + e.getMessage(), e);
+        }
     }
 
     // =========================================================================================== public
@@ -201,10 +207,10 @@ public final class Engine {
         Map<String, Object> tree = Map.of();
         try {
             if (runtimeFailure == null) {
-                Map<String, Object> soFar = manifest.tree();
-                for (RunExtension x : extensions) {
+                // each extension sees the sections of those before it (the summaries copy the final export figures)
+                for (RunExtension x : extensions.stream().sorted(java.util.Comparator.comparingInt(RunExtension::afterRunOrder)).toList()) {
                     try {
-                        x.afterRun(runContext, Collections.unmodifiableMap(soFar));
+                        x.afterRun(runContext, Collections.unmodifiableMap(manifest.tree()));
                     } catch (Exception e) {
                         extensionErrors.put(x.name(), "afterRun: " + StageSlot.oneLine(e));
                         LOG.error("extension {} failed after the run: {}", x.name(), StageSlot.oneLine(e), e);
@@ -212,12 +218,14 @@ public final class Engine {
                     }
                 }
             }
+            baseline.recordEvidence(EvidenceConsistency.check(runDirectory, manifest.tree()));
             tree = manifest.tree();
-            Verdict.Result v = Verdict.evaluate(plan.expectations(), tree);
+            Verdict.Result v = Baseline.evaluate(plan.expectations(), tree);
             verdictSection = v.section();
             failures.addAll(v.failures());
             if (runtimeFailure != null) {
                 verdictSection.put("passed", false);
+                verdictSection.put("status", "ERROR");
                 verdictSection.put("runtime_failure", StageSlot.oneLine(runtimeFailure));
             }
             tree = manifest.tree();
@@ -245,6 +253,7 @@ public final class Engine {
             exit = failures.isEmpty() ? 0 : 1;
         }
         phase = Phase.DONE;
+        claim.close();
         return new RunOutcome(runId, runDir, exit, failures, tree);
     }
 

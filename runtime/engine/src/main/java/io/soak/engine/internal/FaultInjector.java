@@ -1,7 +1,7 @@
 package io.soak.engine.internal;
 
+import io.soak.api.plan.Fault;
 import io.soak.api.plan.FaultSpec;
-import io.soak.engine.RunExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,9 +10,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Carries out faults (control thread): the plan's, at their time, and those injected while running
- * ({@link io.soak.engine.SoakRun#inject}). One handler per engine fault kind: {@link KillFault},
- * {@link CrashFault}, {@link HangFault}, {@link SwapFault}; {@code feed-*} goes to the feed emulator; any other
- * kind to the run extensions. Every fault, and every sink restart or failure, is recorded for the manifest.
+ * ({@link io.soak.engine.SoakRun#inject}). The spec becomes one {@link Fault} of the closed set, handled by
+ * {@link Fault.Handler} (one method per kind, so a kind without a handler does not compile): {@link KillFault},
+ * {@link CrashFault}, {@link HangFault}, {@link SwapFault}, {@link SlowSinkFault}, {@link TimeseriesOutageFault};
+ * {@code feed-*} goes to the feed emulator. Every fault, and every sink restart or failure, is recorded for the
+ * manifest.
  */
 final class FaultInjector {
 
@@ -79,48 +81,52 @@ final class FaultInjector {
         }
     }
 
-    /** Applies a fault now (control thread) and records it. */
+    /** Applies a fault now (control thread) and records it: one handler per kind of the closed set. */
     private String apply(FaultSpec spec) {
-        long now = engine.clock.nanos();
-        String kind = spec.kind();
-        Records.Fault rec = new Records.Fault(kind, spec.target(), now, spec.params(), "");
-        if (kind.startsWith("feed-")) {
-            if (engine.intake.emulator == null) {
-                throw new IllegalArgumentException("fault " + kind + " needs the feed emulator, and this run has none");
+        Fault fault = Fault.of(spec);
+        Records.Fault rec = new Records.Fault(spec.kind(), spec.target(), engine.clock.nanos(), spec.params(), "");
+        return fault.accept(new Fault.Handler<String>() {
+            @Override
+            public String kill(Fault.Kill f) {
+                return KillFault.INSTANCE.apply(engine, spec, rec);
             }
-            rec.effect = engine.intake.emulator.inject(spec);
-            rec.endNanos = spec.duration().isZero() ? now : now + spec.duration().toNanos();
-            records.add(rec);
-            return rec.effect;
-        }
-        Handler h = switch (kind) {
-            case "kill" -> KillFault.INSTANCE;
-            case "crash" -> CrashFault.INSTANCE;
-            case "hang" -> HangFault.INSTANCE;
-            case "swap" -> SwapFault.INSTANCE;
-            default -> null;
-        };
-        return h != null ? h.apply(engine, spec, rec) : byExtension(spec, rec, now);
-    }
 
-    private String byExtension(FaultSpec spec, Records.Fault rec, long now) {
-        String effect = null;
-        for (RunExtension x : engine.extensions) {
-            effect = x.onFault(engine.runContext, spec);
-            if (effect != null) {
-                break;
+            @Override
+            public String crash(Fault.Crash f) {
+                return CrashFault.INSTANCE.apply(engine, spec, rec);
             }
-        }
-        if (effect == null) {
-            throw new IllegalArgumentException("fault kind '" + spec.kind() + "' is handled by nothing in this run"
-                    + " (engine: kill, crash, hang, swap, feed-* with the emulator)");
-        }
-        rec.effect = effect;
-        if (!spec.duration().isZero()) {
-            rec.endNanos = now + spec.duration().toNanos();
-        }
-        records.add(rec);
-        return rec.effect;
+
+            @Override
+            public String hang(Fault.Hang f) {
+                return HangFault.INSTANCE.apply(engine, spec, rec);
+            }
+
+            @Override
+            public String swap(Fault.Swap f) {
+                return SwapFault.INSTANCE.apply(engine, f, rec);
+            }
+
+            @Override
+            public String slowSink(Fault.SlowSink f) {
+                return SlowSinkFault.INSTANCE.apply(engine, f, rec);
+            }
+
+            @Override
+            public String timeseriesOutage(Fault.TimeseriesOutage f) {
+                return TimeseriesOutageFault.INSTANCE.apply(engine, spec, rec);
+            }
+
+            @Override
+            public String feed(Fault.Feed f) {
+                if (engine.intake.emulator == null) {
+                    throw new IllegalArgumentException("fault " + f.kind() + " needs the feed emulator, and this run has none");
+                }
+                rec.effect = engine.intake.emulator.inject(spec);
+                rec.endNanos = spec.duration().isZero() ? rec.atNanos : rec.atNanos + spec.duration().toNanos();
+                records.add(rec);
+                return rec.effect;
+            }
+        });
     }
 
     static StageSlot requireStage(Engine engine, String kind, String target) {

@@ -122,6 +122,7 @@ final class HealthMonitor {
             history.pollFirst();
         }
         resources.sample();
+        engine.baseline.sampleBooks(now - engine.startNanos, engine.metrics("harvest").factValue("books"));
         RunStatus st = status();
         for (RunExtension x : engine.extensions) {
             try {

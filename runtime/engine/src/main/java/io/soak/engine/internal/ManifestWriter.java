@@ -25,16 +25,19 @@ final class ManifestWriter {
     private final Engine engine;
     private final ObjectMapper json;
     private long lastWrite;
+    /** Simulation: the least wall time between two rewrites at health ticks ({@code engine.manifest_min_interval_ms}). */
+    private final long minIntervalNanos;
 
     ManifestWriter(Engine engine) {
         this.engine = engine;
         this.json = engine.json;
+        this.minIntervalNanos = Math.max(0, engine.merged.integer("engine.manifest_min_interval_ms", 1000)) * 1_000_000L;
     }
 
     /** Rewrites the manifest (simulation: at most once a wall second unless forced); never throws. */
     void refresh(boolean force) {
         long w = System.nanoTime();
-        if (!force && engine.sim && w - lastWrite < 1_000_000_000L) {
+        if (!force && engine.sim && lastWrite != 0 && w - lastWrite < minIntervalNanos) {
             return;
         }
         lastWrite = w;
@@ -72,6 +75,9 @@ final class ManifestWriter {
         Map<String, Object> bundles = new TreeMap<>(e.options.versions());
         bundles.remove("runtime");
         versions.put("bundles", bundles);
+        if (!e.swappedVersions.isEmpty()) {
+            versions.put("swapped", new TreeMap<>(e.swappedVersions));
+        }
         m.put("versions", versions);
         m.put("status", statusTree());
         m.put("restart_backoff_pattern", List.copyOf(e.supervisor.backoffPattern));
@@ -135,6 +141,7 @@ final class ManifestWriter {
                 e.extensionErrors.put(x.name(), "manifestSections: " + StageSlot.oneLine(ex));
             }
         }
+        m.put(Baseline.SECTION, e.baseline.section(m, e.endedNanos >= 0));
         if (e.verdictSection != null) {
             m.put("verdict", e.verdictSection);
         }
@@ -217,7 +224,7 @@ final class ManifestWriter {
 
     /** Writes {@code run_manifest.json} atomically. */
     void write(Map<String, Object> tree) throws IOException {
-        writeAtomically(engine.runDir.resolve("run_manifest.json"), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree));
+        writeAtomically(engine.runDirectory.manifest(), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(tree));
     }
 
     private static void writeAtomically(Path target, byte[] bytes) throws IOException {
@@ -260,7 +267,7 @@ final class ManifestWriter {
                 m.put("emulator", in.emulator.describe());
             }
             m.put("config", redactedConfig());
-            writeAtomically(e.runDir.resolve("source_manifest.json"), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+            writeAtomically(e.runDirectory.sourceManifest(), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
         } catch (Exception ex) {
             Engine.LOG.warn("source manifest not written: {}", StageSlot.oneLine(ex));
         }

@@ -21,6 +21,8 @@ final class Records {
         final long atNanos;
         final boolean gaveUp;
         volatile long recoveredNanos = -1;
+        /** The restart that replaced this one before it recovered (the new instance died first), or 0. */
+        volatile int supersededBy;
         Fault fault;
 
         Restart(int n, String cause, long backoffMs, long atNanos, boolean gaveUp) {
@@ -46,6 +48,9 @@ final class Records {
             if (gaveUp) {
                 m.put("gave_up", true);
             }
+            if (supersededBy > 0 && recoveredNanos < 0) {
+                m.put("superseded_by", supersededBy);
+            }
             return m;
         }
     }
@@ -63,7 +68,7 @@ final class Records {
             this.kind = kind;
             this.target = target;
             this.atNanos = atNanos;
-            this.params = params;
+            this.params = new java.util.TreeMap<>(params);
             this.effect = effect;
         }
 

@@ -35,6 +35,13 @@ final class SinkWriter {
     volatile boolean crashPending;
     volatile boolean failed;
     volatile String lastError = "";
+    /** Engine time until which commits are held back ({@code slow-sink} fault). */
+    private volatile long slowUntil = Long.MIN_VALUE;
+    /** Inside the window, the least engine time between two commits (0: none until the window ends). */
+    private volatile long slowDelay;
+    /** Engine time of the last commit. */
+    private volatile long lastCommitNanos = Long.MIN_VALUE;
+    private int maxUncommitted;
 
     // threaded
     private ArrayBlockingQueue<Row> queue;
@@ -70,6 +77,12 @@ final class SinkWriter {
             return;
         }
         uncommitted.add(row);
+        if (uncommitted.size() > maxUncommitted) {
+            maxUncommitted = uncommitted.size();
+            if (slowUntil != Long.MIN_VALUE) {
+                metrics.gauge("max_uncommitted_rows", maxUncommitted);
+            }
+        }
         if (uncommitted.size() - written >= batchRows) {
             writePending();
         }
@@ -101,11 +114,43 @@ final class SinkWriter {
         }
     }
 
-    /** Writes what is pending and commits. */
+    /** {@code slow-sink}: hold commits back until engine time {@code nanos}. */
+    void slowUntil(long nanos, long delayNanos) {
+        slowUntil = nanos;
+        slowDelay = delayNanos;
+        metrics.increment("slow_windows");
+        metrics.gauge("max_uncommitted_rows", maxUncommitted);
+    }
+
+    /** Inside a {@code slow-sink} window. */
+    boolean slow() {
+        if (slowUntil == Long.MIN_VALUE) {
+            return false;
+        }
+        long now = engine.clock.nanos();
+        return now < slowUntil && (slowDelay <= 0 || lastCommitNanos == Long.MIN_VALUE || now - lastCommitNanos < slowDelay);
+    }
+
+    /** Writes what is pending and commits, unless a {@code slow-sink} window holds the commit back. */
     void commit() {
         if (failed || sink == null) {
             return;
         }
+        if (slow()) {
+            metrics.increment("commits_delayed");
+            return;
+        }
+        commitNow();
+    }
+
+    /** The end of a {@code slow-sink} window (simulation): commits what was held back. */
+    void commitIfDue() {
+        if (!slow() && !failed && sink != null && !uncommitted.isEmpty()) {
+            commitNow();
+        }
+    }
+
+    private void commitNow() {
         writePending();
         int attempt = 0;
         while (!failed) {
@@ -113,6 +158,7 @@ final class SinkWriter {
                 checkCrash();
                 sink.commit();
                 metrics.increment("commits");
+                lastCommitNanos = engine.clock.nanos();
                 metrics.add("rows_committed", uncommitted.size());
                 uncommitted.clear();
                 written = 0;
@@ -167,6 +213,7 @@ final class SinkWriter {
         if (sink == null) {
             return;
         }
+        slowUntil = Long.MIN_VALUE; // the stop ends a slow-sink window: everything is committed
         commit();
         try {
             sink.close();
@@ -206,6 +253,13 @@ final class SinkWriter {
         List<Row> drained = new ArrayList<>(batchRows);
         try {
             while (true) {
+                if (slow() && !closing) {
+                    // slow-sink: the writer takes no rows while commits are held back, so its queue fills and
+                    // the bus blocks (backpressure); the wait is the engine's own thread, bounded
+                    TimeUnit.MILLISECONDS.sleep(5);
+                    metrics.increment("slow_waits");
+                    continue;
+                }
                 Row first = queue.poll(20, TimeUnit.MILLISECONDS);
                 if (first != null) {
                     drained.add(first);

@@ -133,7 +133,7 @@ final class Supervisor {
         synchronized (sup.restarts) {
             sup.restarts.add(r);
         }
-        sup.pendingRecovery = r;
+        pending(sup, r);
         sup.restartTimer = engine.control.timer(now + backoffMs * 1_000_000L, 0, TimerQueue.PRIO_NORMAL, () -> {
             if (engine.phase != Engine.Phase.DONE && slot.state == StageState.RESTARTING) {
                 launchInstance(slot, null);
@@ -184,6 +184,9 @@ final class Supervisor {
      * each with the factory it names (never by looking at the registry later: a bundle that is back before the
      * control thread gets here must still count as removed and re-added).
      */
+    /** Stage kinds whose bundle a {@code swap} fault with a jar is updating now: their removal needs no revival. */
+    final java.util.Set<String> installing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     void onRegistryChange(Registry.Change change) {
         if (!Registry.STAGE.equals(change.category()) || !engine.slotByName.containsKey(change.key())) {
             return;
@@ -211,6 +214,7 @@ final class Supervisor {
         boolean wasRunning = s.running();
         byte[] snap = wasRunning ? snapshotAndInvalidate(s) : null;
         s.invalidate(s.gen);
+        s.hangUntil = 0; // the next instance is not hung
         if (snap == null && sup.swapSnapshot != null) {
             snap = sup.swapSnapshot; // removed again before the restored instance could run: keep the older state
         }
@@ -228,11 +232,11 @@ final class Supervisor {
         synchronized (sup.restarts) {
             sup.restarts.add(r);
         }
-        sup.pendingRecovery = r;
+        pending(sup, r);
         Engine.LOG.info("stage {}: factory removed (instance {}); waiting for one to be added", s.name,
                 wasRunning ? "dropped" : "was " + before.id());
         // a factory already back (its added event follows this one) needs no revival
-        if (engine.options.revival() != null && engine.registry.stage(s.name).isEmpty()) {
+        if (engine.options.revival() != null && engine.registry.stage(s.name).isEmpty() && !installing.contains(s.name)) {
             try {
                 engine.options.revival().revive(s.name);
             } catch (RuntimeException e) {
@@ -295,10 +299,20 @@ final class Supervisor {
         return answer == null ? null : (byte[]) answer[0];
     }
 
+    /** The restart whose recovery is awaited now; one still awaited is marked superseded by it. */
+    private static void pending(SupervisionRecord sup, Records.Restart r) {
+        Records.Restart before = sup.pendingRecovery;
+        if (before != null && before != r && before.recoveredNanos < 0) {
+            before.supersededBy = r.n;
+        }
+        sup.pendingRecovery = r;
+    }
+
     /** Hot swap in place: snapshot of the live instance (on its runner), new instance, restore before any event. */
     void swapInstance(StageSlot s, Records.Fault rec, String what) {
         long now = engine.clock.nanos();
         byte[] snap = snapshotAndInvalidate(s);
+        s.hangUntil = 0; // the new instance is not hung (as after a kill)
         SupervisionRecord sup = s.sup;
         sup.restartCount++;
         Records.Restart r = new Records.Restart(sup.restartCount, "swap", 0, now, false);
@@ -306,7 +320,7 @@ final class Supervisor {
         synchronized (sup.restarts) {
             sup.restarts.add(r);
         }
-        sup.pendingRecovery = r;
+        pending(sup, r);
         rec.effect = "replaced by " + what + (snap == null ? " (no state)" : "; " + snap.length + " bytes of state moved");
         engine.faults.record(rec);
         launchInstance(s, snap);

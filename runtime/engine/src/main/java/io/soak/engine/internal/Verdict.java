@@ -14,12 +14,25 @@ import java.util.Objects;
  */
 public final class Verdict {
 
-    /** The verdict section and the one-line failures. */
-    public record Result(boolean passed, List<Map<String, Object>> criteria, List<String> failures) {
+    /**
+     * The verdict section and the one-line failures.
+     *
+     * @param status {@code PASS}, {@code FAIL} or {@code INCOMPLETE} (the run did not last its planned duration)
+     * @param waived baseline criteria (or families) the scenario waived, with the reason given
+     */
+    public record Result(boolean passed, List<Map<String, Object>> criteria, List<String> failures, String status,
+                         Map<String, String> waived) {
+
+        public Result(boolean passed, List<Map<String, Object>> criteria, List<String> failures) {
+            this(passed, criteria, failures, passed ? "PASS" : "FAIL", Map.of());
+        }
+
         public Map<String, Object> section() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("passed", passed);
+            m.put("status", status);
             m.put("criteria", criteria);
+            m.put("waived", waived);
             return m;
         }
     }
@@ -34,6 +47,9 @@ public final class Verdict {
         List<String> failures = new ArrayList<>();
         boolean all = true;
         for (Criterion c : criteria) {
+            if (Baseline.WAIVE_OP.equals(c.op())) {
+                continue; // a waiver is not a check (Baseline applies it)
+            }
             Object observed = resolve(tree, c.path());
             boolean ok;
             String error = null;

@@ -10,26 +10,30 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import io.soak.api.export.ReadBack;
+import java.util.List;
+import java.util.Optional;
 
 /**
- * Appends every snapshot to {@code runs/<id>/timeseries/metrics.om} as OpenMetrics text with timestamps. The
- * file always ends with exactly one {@code # EOF}: each export cuts the previous {@code # EOF} line, appends
- * its block, then writes {@code # EOF} again, so the file is complete after every export (and after a crash
- * between exports). A family appears once per export; a reader that wants one block per family (for example
- * {@code promtool tsdb create-blocks-from openmetrics}) reads it as a sequence of samples with increasing
- * timestamps. A snapshot whose time is not after the previous one's is written 1 ms later, so timestamps of
- * a series only increase.
+ * Writes {@code runs/<id>/timeseries/metrics.om}: one strictly valid OpenMetrics document (each family once,
+ * each series' points together in time order, {@code # EOF}) holding every snapshot so far, rewritten atomically
+ * (temporary file, then rename) at every export, so the file is complete after every export and after a crash
+ * between exports. Timestamps are the snapshot's (the export extension maps replay time, see
+ * docs/timeseries-and-alerts.md); a snapshot not after the previous one is written 1 ms later, so the points of a
+ * series only increase. Read-back: the sample lines of the file against the points written.
  */
 final class FileExporter implements MetricsExporter {
 
     private final Path dir;
     private final Path file;
+    private final OpenMetricsFormat document = new OpenMetricsFormat();
     private long lastMs = Long.MIN_VALUE;
 
     FileExporter(ExporterContext context) {
         String d = context.spec().options().getOrDefault("directory", "");
-        this.dir = d.isBlank() ? context.runDirectory().resolve("timeseries") : Path.of(d);
+        this.dir = d.isBlank() ? new io.soak.api.run.RunDirectory(context.runDirectory()).timeseries() : Path.of(d);
         this.file = dir.resolve(context.spec().options().getOrDefault("file", "metrics.om"));
     }
 
@@ -54,28 +58,32 @@ final class FileExporter implements MetricsExporter {
     @Override
     public void export(MetricsSnapshot snapshot) throws IOException {
         long ts = snapshot.timeMs() <= lastMs ? lastMs + 1 : snapshot.timeMs();
-        String block = OpenMetricsFormat.block(snapshot.samples(), ts);
+        document.add(snapshot.samples(), ts);
+        lastMs = ts;
         Files.createDirectories(dir);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.READ)) {
-            long size = ch.size();
-            long eofLen = OpenMetricsFormat.EOF_LINE.length();
-            if (size >= eofLen) {
-                ByteBuffer tail = ByteBuffer.allocate((int) eofLen);
-                ch.read(tail, size - eofLen);
-                if (new String(tail.array(), StandardCharsets.UTF_8).equals(OpenMetricsFormat.EOF_LINE)) {
-                    ch.truncate(size - eofLen);
-                    size -= eofLen;
-                }
-            }
-            ByteBuffer out = ByteBuffer.wrap((block + OpenMetricsFormat.EOF_LINE).getBytes(StandardCharsets.UTF_8));
-            long pos = size;
+        Path tmp = dir.resolve(file.getFileName() + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer out = ByteBuffer.wrap(document.render().getBytes(StandardCharsets.UTF_8));
             while (out.hasRemaining()) {
-                pos += ch.write(out, pos);
+                ch.write(out);
             }
             ch.force(false);
         }
-        lastMs = ts;
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The sample lines in the file against the points written. */
+    @Override
+    public Optional<ReadBack> readBack() throws IOException {
+        if (!Files.exists(file)) {
+            return Optional.of(new ReadBack(document.points(), 0, "sample lines of " + file, List.of()));
+        }
+        long found;
+        try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            found = lines.filter(l -> !l.isEmpty() && !l.startsWith("#")).count();
+        }
+        return Optional.of(new ReadBack(document.points(), found, "sample lines of " + file, List.of()));
     }
 
     @Override

@@ -8,9 +8,11 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * OpenMetrics 1.0 text for one snapshot, without the closing {@code # EOF}: families grouped and sorted, one
- * HELP and TYPE line each, counters named by their family ({@code soak_signals} for samples
- * {@code soak_signals_total}), label values escaped, every sample with the snapshot's timestamp in seconds.
+ * A strictly valid OpenMetrics 1.0 text document built up export by export: one {@code # TYPE}/{@code # HELP} per
+ * family and every family exactly once (a name never reappears further down, which strict parsers reject as a
+ * clashing name), the points of one series together in time order, counters named by their family
+ * ({@code soak_signals} for samples {@code soak_signals_total}), label values escaped, timestamps in seconds,
+ * {@code # EOF} at the end. Held in memory (about 80 bytes a point) and rendered whole.
  */
 final class OpenMetricsFormat {
 
@@ -18,14 +20,22 @@ final class OpenMetricsFormat {
     private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
-    private OpenMetricsFormat() {
+    private record Family(String name, String type, String help, Map<String, StringBuilder> series) {
     }
 
-    private record Family(String name, String type, String help, Map<String, Double> series) {
+    private final Map<String, Family> families = new TreeMap<>();
+    private final Map<String, String> sampleNames = new TreeMap<>();
+    private long points;
+
+    long points() {
+        return points;
     }
 
-    static String block(List<MetricSample> samples, long timeMs) {
-        Map<String, Family> families = new TreeMap<>();
+    /** Adds one snapshot's samples at {@code timeMs}; throws on a name that would clash, a type change or a duplicate. */
+    void add(List<MetricSample> samples, long timeMs) {
+        String ts = seconds(timeMs);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<Runnable> apply = new ArrayList<>();
         for (MetricSample s : samples) {
             if (!METRIC_NAME.matcher(s.name()).matches()) {
                 throw new IllegalArgumentException("invalid metric name '" + s.name() + "'");
@@ -33,27 +43,41 @@ final class OpenMetricsFormat {
             boolean counter = "counter".equals(s.type()) && s.name().endsWith("_total");
             String family = counter ? s.name().substring(0, s.name().length() - "_total".length()) : s.name();
             String type = counter ? "counter" : "gauge".equals(s.type()) ? "gauge" : "unknown";
-            Family f = families.computeIfAbsent(family, n -> new Family(n, type, s.help(), new TreeMap<>()));
-            if (!f.type().equals(type)) {
+            String owner = sampleNames.get(family);
+            if (owner != null && !owner.equals(family) || sampleNames.containsKey(s.name()) && !sampleNames.get(s.name()).equals(family)) {
+                throw new IllegalArgumentException("metric family " + family + " clashes with " + owner);
+            }
+            Family known = families.get(family);
+            if (known != null && !known.type().equals(type)) {
                 throw new IllegalArgumentException("metric family " + family + " has two types");
             }
             String key = s.name() + labels(s.labels());
-            if (f.series().put(key, s.value()) != null) {
+            if (!seen.add(key)) {
                 throw new IllegalArgumentException("duplicate series " + key);
             }
+            String line = key + ' ' + value(s.value()) + ' ' + ts + '\n';
+            apply.add(() -> {
+                Family f = families.computeIfAbsent(family, n -> new Family(n, type, s.help(), new TreeMap<>()));
+                sampleNames.put(family, family);
+                sampleNames.put(s.name(), family);
+                f.series().computeIfAbsent(key, k -> new StringBuilder()).append(line);
+                points++;
+            });
         }
-        String ts = seconds(timeMs);
-        StringBuilder b = new StringBuilder(samples.size() * 100);
+        apply.forEach(Runnable::run);
+    }
+
+    /** The whole document, {@code # EOF} included. */
+    String render() {
+        StringBuilder b = new StringBuilder((int) Math.min(Integer.MAX_VALUE - 16, points * 90 + 64));
         for (Family f : families.values()) {
             b.append("# TYPE ").append(f.name()).append(' ').append(f.type()).append('\n');
             if (f.help() != null && !f.help().isEmpty()) {
                 b.append("# HELP ").append(f.name()).append(' ').append(escape(f.help())).append('\n');
             }
-            for (var e : f.series().entrySet()) {
-                b.append(e.getKey()).append(' ').append(value(e.getValue())).append(' ').append(ts).append('\n');
-            }
+            f.series().values().forEach(b::append);
         }
-        return b.toString();
+        return b.append(EOF_LINE).toString();
     }
 
     private static String labels(Map<String, String> labels) {

@@ -51,24 +51,21 @@ class FileExporterTest {
     }
 
     @Test
-    void appendsOneBlockPerExportAndKeepsExactlyOneEofAtTheEnd() throws Exception {
+    void writesEachFamilyOnceWithTheSeriesPointsTogetherAndOneEofAtTheEnd() throws Exception {
         FileExporter e = new FileExporter(context());
         assertThat(e.preflight().reachable()).isTrue();
         e.export(snap(1_767_225_660_000L, 5, false));
         e.export(snap(1_767_225_720_500L, 9, true));
         String text = Files.readString(runDir.resolve("timeseries/metrics.om"));
+        assertThat(e.readBack().orElseThrow().found()).isEqualTo(4).isEqualTo(e.readBack().orElseThrow().written());
         assertThat(text).isEqualTo("""
                 # TYPE soak_signals counter
                 # HELP soak_signals Confirmed \\"decisions\\"
                 soak_signals_total{run_id="r1",symbol="all"} 5 1767225660
-                # TYPE soak_strong_ratio gauge
-                # HELP soak_strong_ratio ratio
-                soak_strong_ratio{run_id="r1",symbol="a\\\\b"} 0.5 1767225660
-                # TYPE soak_signals counter
-                # HELP soak_signals Confirmed \\"decisions\\"
                 soak_signals_total{run_id="r1",symbol="all"} 9 1767225720.500
                 # TYPE soak_strong_ratio gauge
                 # HELP soak_strong_ratio ratio
+                soak_strong_ratio{run_id="r1",symbol="a\\\\b"} 0.5 1767225660
                 soak_strong_ratio{run_id="r1",symbol="a\\\\b"} 0.5 1767225720.500
                 # EOF
                 """);

@@ -8,9 +8,9 @@ import java.time.format.DateTimeFormatter;
 /** Where the JSONL sink puts things: one place, so writer, recovery and read-back agree. */
 final class JsonlLayout {
 
-    static final String SIGNALS = "signals";
+    static final String SIGNALS = io.soak.api.run.RunDirectory.SIGNALS;
     /** Per topic, the highest seq made durable by a commit: {@code {"decision": 123, ...}}. */
-    static final String STATE_FILE = "_committed.json";
+    static final String STATE_FILE = io.soak.api.run.RunDirectory.JSONL_WATERMARK;
     static final String EXTENSION = ".jsonl";
     /** Directory name of rows without a symbol. */
     static final String NO_SYMBOL = "_";

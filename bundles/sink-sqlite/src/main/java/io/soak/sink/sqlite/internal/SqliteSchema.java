@@ -10,7 +10,7 @@ import org.sqlite.SQLiteConfig;
 /** The on-disk format of the SQLite sink, in one place: file name, table, columns, indexes, connections. */
 final class SqliteSchema {
 
-    static final String FILE = "signals.db";
+    static final String FILE = io.soak.api.run.RunDirectory.SQLITE;
     static final String TABLE = "signals";
 
     static final String CREATE = """
@@ -32,7 +32,8 @@ final class SqliteSchema {
     static final String INSERT = "INSERT OR IGNORE INTO signals "
             + "(run_id, topic, seq, ts_ms, symbol, confirm, strong, signal_type, json) VALUES (?,?,?,?,?,?,?,?,?)";
     static final String SELECT_JSON = "SELECT json FROM signals WHERE run_id = ? AND topic = ? AND seq = ?";
-    static final String READ_BACK = "SELECT run_id, topic, seq, ts_ms, symbol, json FROM signals ORDER BY topic, seq";
+    static final String READ_BACK = "SELECT run_id, topic, seq, ts_ms, symbol, json, confirm, strong, signal_type"
+            + " FROM signals ORDER BY topic, seq";
 
     private SqliteSchema() {
     }
@@ -53,6 +54,19 @@ final class SqliteSchema {
         cfg.setReadOnly(readOnly);
         Properties p = cfg.toProperties();
         return new org.sqlite.JDBC().connect("jdbc:sqlite:" + db.toAbsolutePath(), p);
+    }
+
+    /**
+     * A connection that cannot change a byte of the database: opened read-only with {@code immutable=1} (no
+     * locks, no -shm/-wal files created, no checkpoint on close). Only for a database without a WAL holding
+     * commits (a cleanly closed sink); {@link SqliteSinkFactory#readBack} copies the files otherwise.
+     */
+    static Connection connectImmutable(Path db) throws SQLException {
+        SQLiteConfig cfg = new SQLiteConfig();
+        cfg.setReadOnly(true);
+        cfg.setOpenMode(org.sqlite.SQLiteOpenMode.OPEN_URI);
+        return new org.sqlite.JDBC().connect("jdbc:sqlite:" + db.toAbsolutePath().toUri() + "?immutable=1",
+                cfg.toProperties());
     }
 
     static void create(Connection c) throws SQLException {

@@ -243,13 +243,18 @@ final class SqliteSink implements Sink {
         txStartMs = -1;
     }
 
-    private record Columns(Boolean confirm, Boolean strong, String signalType) {
+    /** The typed query columns of a row (also what the read-back compares the stored columns with). */
+    record Columns(Boolean confirm, Boolean strong, String signalType) {
     }
 
     private static final Columns NONE = new Columns(null, null, null);
 
-    /** The query columns of a decision row; nulls for rows that do not have them. */
     private Columns columns(String text) {
+        return columnsOf(json, text);
+    }
+
+    /** The query columns of a decision row; nulls for rows that do not have them. */
+    static Columns columnsOf(JsonFactory json, String text) {
         if (!text.contains("\"signal_type\"")) {
             return NONE;
         }

@@ -1,4 +1,6 @@
-package io.soak.api.stats;
+package io.soak.stats;
+
+import io.soak.api.stats.MinuteStats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

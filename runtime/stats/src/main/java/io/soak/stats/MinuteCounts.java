@@ -1,4 +1,6 @@
-package io.soak.api.stats;
+package io.soak.stats;
+
+import io.soak.api.stats.MinuteStats;
 
 import io.soak.api.signal.Decision;
 import java.util.Map;
