@@ -3,7 +3,7 @@ package io.soak.itests.market;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.soak.api.capture.CaptureReader;
+import io.soak.capture.CaptureReader;
 import io.soak.api.plan.Mode;
 import io.soak.api.plan.Pace;
 import io.soak.api.plan.RestartPolicy;

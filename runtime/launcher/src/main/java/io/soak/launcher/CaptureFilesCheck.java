@@ -1,7 +1,7 @@
 package io.soak.launcher;
 
-import io.soak.api.capture.CaptureFileException;
-import io.soak.api.capture.CaptureFiles;
+import io.soak.capture.CaptureFileException;
+import io.soak.capture.CaptureFiles;
 import io.soak.api.plan.Mode;
 import io.soak.api.plan.ScenarioPlan;
 import io.soak.api.plan.SourceSpec;

@@ -1,6 +1,6 @@
 package io.soak.emulator.internal;
 
-import io.soak.api.capture.CaptureReplay;
+import io.soak.capture.CaptureReplay;
 import io.soak.api.plan.SourceSpec;
 import io.soak.api.source.FeedEmulator;
 import io.soak.api.source.FeedEmulatorFactory;

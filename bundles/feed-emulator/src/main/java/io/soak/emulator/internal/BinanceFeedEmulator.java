@@ -1,7 +1,7 @@
 package io.soak.emulator.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.soak.api.capture.CaptureTransform;
+import io.soak.capture.CaptureTransform;
 import io.soak.api.plan.FaultSpec;
 import io.soak.api.plan.Pace;
 import io.soak.api.source.FeedEmulator;

@@ -1,6 +1,6 @@
 package io.soak.emulator.internal;
 
-import io.soak.api.capture.CaptureReplay;
+import io.soak.capture.CaptureReplay;
 import io.soak.api.source.RawMessage;
 import java.io.IOException;
 import java.util.Map;
@@ -41,7 +41,7 @@ interface MessageSource extends AutoCloseable {
                     leadMs = e > 0 ? Math.max(0, e - m.receivedNanos() / 1_000_000L) : 0;
                 }
                 return new RawMessage(m.receivedNanos() + shiftMs * 1_000_000L,
-                        io.soak.api.capture.CaptureTransform.shift(m.text(), shiftMs - leadMs, 0, 0));
+                        io.soak.capture.CaptureTransform.shift(m.text(), shiftMs - leadMs, 0, 0));
             }
 
             @Override

@@ -2,7 +2,7 @@ package io.soak.emulator.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.soak.api.capture.CaptureTransform;
+import io.soak.capture.CaptureTransform;
 import io.soak.api.plan.SourceSpec;
 import io.soak.api.source.RawMessage;
 import io.soak.api.source.ReplayFeed;

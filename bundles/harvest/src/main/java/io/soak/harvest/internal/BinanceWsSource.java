@@ -1,6 +1,6 @@
 package io.soak.harvest.internal;
 
-import io.soak.api.capture.CaptureWriter;
+import io.soak.capture.CaptureWriter;
 import io.soak.api.plan.SourceSpec;
 import io.soak.api.source.FeedSource;
 import io.soak.api.source.RawMessage;

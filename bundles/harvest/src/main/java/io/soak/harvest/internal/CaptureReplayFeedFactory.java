@@ -1,6 +1,6 @@
 package io.soak.harvest.internal;
 
-import io.soak.api.capture.CaptureReplay;
+import io.soak.capture.CaptureReplay;
 import io.soak.api.plan.SourceSpec;
 import io.soak.api.source.RawMessage;
 import io.soak.api.source.ReplayFeed;
@@ -31,7 +31,7 @@ public final class CaptureReplayFeedFactory implements ReplayFeedFactory {
         if (g != null) {
             gapMs = Long.parseLong(g.toString().trim());
         }
-        long skewMs = io.soak.api.capture.CaptureReader.DEFAULT_MAX_SKEW_MS;
+        long skewMs = io.soak.capture.CaptureReader.DEFAULT_MAX_SKEW_MS;
         Object k = spec.settings().get("max_time_skew_s");
         if (k != null) {
             skewMs = (long) (Double.parseDouble(k.toString().trim()) * 1000);

@@ -3,7 +3,7 @@ package io.soak.harvest.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.soak.api.capture.CaptureReplay;
+import io.soak.capture.CaptureReplay;
 import io.soak.api.plan.FaultSpec;
 import io.soak.api.plan.SourceSpec;
 import io.soak.api.source.FeedEmulator;

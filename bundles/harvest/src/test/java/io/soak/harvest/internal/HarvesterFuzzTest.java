@@ -2,9 +2,9 @@ package io.soak.harvest.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.soak.api.capture.CaptureFileException;
-import io.soak.api.capture.CaptureReader;
-import io.soak.api.capture.CaptureReplay;
+import io.soak.capture.CaptureFileException;
+import io.soak.capture.CaptureReader;
+import io.soak.capture.CaptureReplay;
 import io.soak.api.market.BookDepth;
 import io.soak.api.market.MarketEvent;
 import io.soak.api.source.RawMessage;

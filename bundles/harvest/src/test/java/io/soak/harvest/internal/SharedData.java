@@ -1,6 +1,6 @@
 package io.soak.harvest.internal;
 
-import io.soak.api.capture.CaptureReader;
+import io.soak.capture.CaptureReader;
 import io.soak.api.source.RawMessage;
 import io.soak.testdata.TestData;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.soak.signal.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.soak.api.capture.CaptureReader;
+import io.soak.capture.CaptureReader;
 import io.soak.api.market.BookDepth;
 import io.soak.api.market.BookTicker;
 import io.soak.api.market.MarketEvent;

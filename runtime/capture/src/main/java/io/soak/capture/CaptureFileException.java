@@ -1,4 +1,4 @@
-package io.soak.api.capture;
+package io.soak.capture;
 
 import java.io.IOException;
 import java.nio.file.Path;

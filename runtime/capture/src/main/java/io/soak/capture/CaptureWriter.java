@@ -1,4 +1,4 @@
-package io.soak.api.capture;
+package io.soak.capture;
 
 import io.soak.api.source.RawMessage;
 import java.io.Closeable;

@@ -1,4 +1,4 @@
-package io.soak.api.capture;
+package io.soak.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
