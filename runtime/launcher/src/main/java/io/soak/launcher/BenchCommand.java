@@ -41,6 +41,9 @@ import picocli.CommandLine.ParentCommand;
  *       signal features, plus the engine's unavoidable minimum (the raw and market bus hops, the virtual
  *       clock, the run directory and manifest).</li>
  * </ol>
+ * {@code --reader both} measures the two and the ceiling with the sequential reader (the driver reads the
+ * capture itself) and then with the parallel one ({@code engine.replay.read_ahead}), back to back in the same JVM.
+ * Each measured run also prints the CPU time per thread ({@link ThreadCpu}) and the machine's load average.
  * Messages are the raw messages the harvest stage handled. Figures are printed, never asserted: the exit
  * code is the end-to-end run's verdict (0 pass, 1 a criterion failed, 3 runtime failure).
  */
@@ -50,9 +53,10 @@ import picocli.CommandLine.ParentCommand;
 final class BenchCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(BenchCommand.class);
-    private static final double GOAL_RATE = 150_000;
+    // issue #16 (replay on both cores): >= 450 k msg/s and <= 12 s for the 60-minute six-symbol session
+    private static final double GOAL_RATE = 450_000;
     private static final double GOAL_RATIO = 0.5;
-    private static final double GOAL_WALL_S = 35;
+    private static final double GOAL_WALL_S = 12;
 
     @ParentCommand
     SoakCommand root;
@@ -84,6 +88,12 @@ final class BenchCommand implements Callable<Integer> {
             description = "How long to wait for the bundles the plan needs (default 30).")
     long bundleTimeoutSeconds;
 
+    @Option(names = "--reader", paramLabel = "<parallel|sequential|both>",
+            description = "How the replay is read: parallel (engine.replay.read_ahead true: a reader thread reads ahead "
+                    + "of the driver), sequential (the driver reads it itself), both (sequential then parallel, back "
+                    + "to back in this JVM, end-to-end and ceiling each). Default: as configured (parallel).")
+    String reader;
+
     @Override
     public Integer call() throws Exception {
         Launcher launcher = root.launcher();
@@ -109,6 +119,7 @@ final class BenchCommand implements Callable<Integer> {
         // the full recordings (never the test fixture): exit 2 naming the file and the places searched
         RunCommand.requireData(plan, script, launcher.env());
         Settings defaults = defaults(launcher);
+        List<Boolean> readers = readers(reader);
         String stamp = io.soak.api.run.RunId.generate("bench-" + plan.name()).value();
         PrintWriter out = launcher.out();
         Path storage = Files.createTempDirectory("soak-felix-");
@@ -128,11 +139,44 @@ final class BenchCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "warm-up   %,11d messages in %6.2f s  (not counted)%n", w.messages, w.wallS);
                 out.flush();
             }
+            int exit = 0;
+            for (Boolean readAhead : readers) {
+                ScenarioPlan p = readAhead == null ? plan : withConfig(plan, "engine.replay.read_ahead", readAhead);
+                String suffix = readAhead == null ? "" : readAhead ? "-parallel" : "-sequential";
+                if (readers.size() > 1 || readAhead != null) {
+                    out.println("-- reader " + (readAhead ? "parallel (engine.replay.read_ahead true)"
+                            : "sequential (engine.replay.read_ahead false)"));
+                }
+                exit = Math.max(exit, measureAndReport(host, p, defaults, versions, stamp + suffix, out));
+            }
+            return exit;
+        }
+    }
+
+    /** {@code --reader}: null = as configured; else the read-ahead settings to measure, in order. */
+    static List<Boolean> readers(String reader) throws UserException {
+        if (reader == null) {
+            return java.util.Collections.singletonList(null);
+        }
+        return switch (reader) {
+            case "parallel" -> List.of(true);
+            case "sequential" -> List.of(false);
+            case "both" -> List.of(false, true);
+            default -> throw new UserException(Launcher.INVALID, "--reader must be parallel, sequential or both, got '"
+                    + reader + "'");
+        };
+    }
+
+    /** The end-to-end run, the ceiling with the same reader, and the summary; returns the end-to-end exit code. */
+    private int measureAndReport(FelixHost host, ScenarioPlan plan, Settings defaults, Map<String, String> versions,
+                                 String stamp, PrintWriter out) throws Exception {
+        {
             Measured e2e = measure(host, plan, Extensions.create(plan, defaults), defaults, versions, stamp + "-e2e");
             long hwmAfterE2e = vmHwmKb();
             out.printf(Locale.ROOT, "end-to-end %,10d messages in %6.2f s = %,9.0f msg/s   cpu %6.2f s = %,9.0f msg/cpu-s"
                             + "   peak RSS (VmHWM) %d MB   [%s]%n", e2e.messages, e2e.wallS, e2e.rate(), e2e.cpuS,
                     e2e.cpuRate(), hwmAfterE2e / 1024, e2e.outcome.runDirectory());
+            out.println("  threads  " + ThreadCpu.line(e2e.threads, 0.01) + "   [load " + e2e.load + "]");
             out.flush();
             Measured ceiling = null;
             if (!noCeiling) {
@@ -140,6 +184,7 @@ final class BenchCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "ceiling    %,10d messages in %6.2f s = %,9.0f msg/s   cpu %6.2f s = %,9.0f msg/cpu-s"
                         + "   (harvest + signal, no sinks/exporter/alerts)   [%s]%n", ceiling.messages, ceiling.wallS,
                         ceiling.rate(), ceiling.cpuS, ceiling.cpuRate(), ceiling.outcome.runDirectory());
+                out.println("  threads  " + ThreadCpu.line(ceiling.threads, 0.01) + "   [load " + ceiling.load + "]");
             }
             out.println("-- summary");
             out.printf(Locale.ROOT, "messages/s   %,.0f   (goal >= %,.0f: %s)%n", e2e.rate(), GOAL_RATE,
@@ -161,6 +206,15 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** The plan with one configuration key set (the scenario's {@code config} block). */
+    static ScenarioPlan withConfig(ScenarioPlan p, String key, Object value) {
+        Map<String, Object> config = new java.util.LinkedHashMap<>(p.config());
+        config.put(key, value);
+        return new ScenarioPlan(p.name(), p.scriptFile(), p.scriptHash(), p.mode(), p.pace(), p.seed(), p.duration(),
+                p.source(), p.stages(), p.sinks(), p.healthInterval(), p.restartPolicy(), p.timeseries(), p.alerts(),
+                p.faults(), p.expectations(), config, p.reportTimeZone());
+    }
+
     private Measured measure(FelixHost host, ScenarioPlan plan, List<RunExtension> extensions, Settings defaults,
                              Map<String, String> versions, String id) throws UserException {
         SoakRun run;
@@ -177,19 +231,21 @@ final class BenchCommand implements Callable<Integer> {
             throw new UserException(Launcher.RUNTIME_FAILURE, "cannot create the run directory under " + runsDir + ": "
                     + e.getMessage(), e);
         }
-        try {
+        try (ThreadCpu threads = new ThreadCpu(100)) {
             long cpu0 = processCpuNanos();
             long start = System.nanoTime();
             RunOutcome outcome = run.run();
             double wallS = (System.nanoTime() - start) / 1e9;
             double cpuS = (processCpuNanos() - cpu0) / 1e9;
+            List<ThreadCpu.Usage> perThread = threads.stop();
+            String load = ThreadCpu.loadAverage();
             long messages = harvested(outcome);
             LOG.info("bench {}: {} messages in {} s", id, messages, String.format(Locale.ROOT, "%.3f", wallS));
             if (outcome.exitCode() == Launcher.RUNTIME_FAILURE) {
                 throw new UserException(Launcher.RUNTIME_FAILURE, "bench run " + id + " failed: "
                         + String.join("; ", outcome.failures()) + " (manifest " + outcome.runDirectory() + ")");
             }
-            return new Measured(outcome, messages, wallS, cpuS);
+            return new Measured(outcome, messages, wallS, cpuS, perThread, load);
         } finally {
             RunLog.detach();
         }
@@ -265,7 +321,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** One measured run: wall time around {@link SoakRun#run()} and the process CPU time spent meanwhile. */
-    private record Measured(RunOutcome outcome, long messages, double wallS, double cpuS) {
+    private record Measured(RunOutcome outcome, long messages, double wallS, double cpuS,
+                            List<ThreadCpu.Usage> threads, String load) {
         double rate() {
             return wallS <= 0 ? 0 : messages / wallS;
         }

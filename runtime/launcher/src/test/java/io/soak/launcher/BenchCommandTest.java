@@ -55,6 +55,24 @@ class BenchCommandTest {
     }
 
     @Test
+    void readerOptionSetsTheReadAheadKeyOnTheWholePlanAndRefusesOtherWords() throws Exception {
+        ScenarioPlan full = ScenarioLoader.load(SCRIPT, "b.groovy", Map.of());
+
+        ScenarioPlan seq = BenchCommand.withConfig(full, "engine.replay.read_ahead", false);
+
+        assertThat(seq.config()).containsEntry("engine.replay.read_ahead", false);
+        assertThat(BenchCommand.ceilingPlan(seq).config()).as("the ceiling reads as the end-to-end run does")
+                .containsEntry("engine.replay.read_ahead", false);
+        assertThat(seq.stages()).isEqualTo(full.stages());
+        assertThat(BenchCommand.readers("both")).containsExactly(false, true);
+        assertThat(BenchCommand.readers(null)).containsExactly((Boolean) null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BenchCommand.readers("fast"))
+                .hasMessageContaining("--reader must be parallel, sequential or both");
+        assertThat(ThreadCpu.group("soak-stage-signal-2")).isEqualTo("soak-stage-signal");
+        assertThat(ThreadCpu.group("soak-replay-reader")).isEqualTo("soak-replay-reader");
+    }
+
+    @Test
     void warmupPlanIsTheSamePipelineShortenedWithoutFaultsOrCriteria() {
         ScenarioPlan full = ScenarioLoader.load(SCRIPT, "b.groovy", Map.of());
 

@@ -22,6 +22,8 @@ import java.util.Map;
  * feeder thread), or a live feed source (pushing through {@link #offer}), optionally served by the feed
  * emulator. The {@code capture} replay is built in when no installed bundle offers it: the api's
  * {@link CaptureReplay} (merge by receive time, looping, aliases), the same the harvest bundle serves.
+ * With {@code engine.replay.read_ahead} (default true) a replay feed is read ahead on the engine's reader thread
+ * ({@link ReadAheadFeed}); the driver takes the messages in the same order either way.
  */
 final class SourceIntake {
 
@@ -50,6 +52,11 @@ final class SourceIntake {
         } else {
             throw new IllegalStateException("no replay feed of type '" + spec.type() + "' (known: "
                     + engine.registry.keys(Registry.REPLAY) + ", capture)");
+        }
+        if (engine.merged.flag("engine.replay.read_ahead", true)) {
+            // the parallel reader: the feed is read (decompressed, split, merged) on an engine-owned thread
+            replay = new ReadAheadFeed(replay, (int) engine.merged.integer("engine.replay.read_ahead_batch", 1024),
+                    (int) engine.merged.integer("engine.replay.read_ahead_batches", 8));
         }
         nextMessage = replay.next();
         if (nextMessage == null) {

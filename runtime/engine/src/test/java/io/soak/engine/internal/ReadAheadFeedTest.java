@@ -1,0 +1,149 @@
+package io.soak.engine.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.soak.api.source.RawMessage;
+import io.soak.api.source.ReplayFeed;
+import io.soak.capture.CaptureReplay;
+import io.soak.testdata.TestData;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The parallel replay reader's hand-off: same messages in the same order as the feed read directly (a synthetic
+ * feed across many small batches, and the shared recordings looped and aliased through {@link CaptureReplay}),
+ * a feed failure thrown in place, the bound on how far the reader runs ahead, and a clean stop.
+ */
+class ReadAheadFeedTest {
+
+    /** Messages 0..n-1 with increasing receive times; optionally fails after {@code failAfter} messages. */
+    static final class Counting implements ReplayFeed {
+        final long n;
+        final long failAfter;
+        final AtomicLong calls = new AtomicLong();
+        final AtomicBoolean closed = new AtomicBoolean();
+
+        Counting(long n, long failAfter) {
+            this.n = n;
+            this.failAfter = failAfter;
+        }
+
+        @Override
+        public RawMessage next() throws IOException {
+            long i = calls.getAndIncrement();
+            if (i == failAfter) {
+                throw new IOException("disk gone at message " + i);
+            }
+            return i < n ? new RawMessage(1_000_000_000L + i, "m" + i) : null;
+        }
+
+        @Override
+        public Map<String, Object> describe() {
+            return Map.of("messages", calls.get());
+        }
+
+        @Override
+        public void close() {
+            closed.set(true);
+        }
+    }
+
+    private static List<RawMessage> drain(ReplayFeed f, long max) throws IOException {
+        List<RawMessage> out = new ArrayList<>();
+        RawMessage m;
+        while (out.size() < max && (m = f.next()) != null) {
+            out.add(m);
+        }
+        return out;
+    }
+
+    @Test
+    void deliversEveryMessageInFeedOrderAcrossManyBatchesThenNullForever() throws Exception {
+        List<RawMessage> direct = drain(new Counting(100_003, -1), Long.MAX_VALUE);
+        try (ReadAheadFeed ra = new ReadAheadFeed(new Counting(100_003, -1), 7, 2)) {
+            assertThat(drain(ra, Long.MAX_VALUE)).containsExactlyElementsOf(direct);
+            assertThat(ra.next()).isNull();
+            assertThat(ra.next()).isNull();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> d = (Map<String, Object>) ra.describe().get("read_ahead");
+            assertThat(d).containsEntry("read", 100_003L).containsEntry("delivered", 100_003L);
+        }
+    }
+
+    @Test
+    void theRecordingsLoopedAndAliasedArriveAsTheSequentialReaderGivesThem() throws Exception {
+        CaptureReplay.Options o = new CaptureReplay.Options(
+                List.of(TestData.file(TestData.BTC), TestData.file(TestData.ETH)), List.of(),
+                Map.of("SOLUSDT", "BTCUSDT", "XRPUSDT", "ETHUSDT"), true, 1_000_000_000L);
+        // two and a half passes of the recordings (seam snapshots, shifted ids) through the hand-off
+        long perPass = TestData.counts(TestData.BTC).lines() + TestData.counts(TestData.ETH).lines();
+        long n = perPass * 5; // aliases double each pass
+        // in lockstep (the passes do not fit in a test heap)
+        try (ReplayFeed direct = feed(new CaptureReplay(o));
+             ReadAheadFeed ra = new ReadAheadFeed(feed(new CaptureReplay(o)), 1024, 8)) {
+            for (long i = 0; i < n; i++) {
+                RawMessage a = direct.next();
+                RawMessage b = ra.next();
+                if (a == null || !a.equals(b)) {
+                    throw new AssertionError("message " + i + " differs: " + a + " vs " + b);
+                }
+            }
+            assertThat(ra.describe()).containsKeys("files", "loops", "read_ahead");
+        }
+    }
+
+    @Test
+    void aFeedFailureIsThrownAfterTheMessagesReadBeforeIt() throws Exception {
+        try (ReadAheadFeed ra = new ReadAheadFeed(new Counting(1_000, 10), 4, 2)) {
+            assertThat(drain(ra, 10)).hasSize(10);
+            assertThatThrownBy(ra::next).isInstanceOf(IOException.class).hasMessage("disk gone at message 10");
+        }
+    }
+
+    @Test
+    void theReaderRunsAheadByAtMostTheBoundAndStopsOnClose() throws Exception {
+        Counting feed = new Counting(Long.MAX_VALUE, -1); // a looped feed never ends
+        ReadAheadFeed ra = new ReadAheadFeed(feed, 16, 3);
+        assertThat(ra.next().text()).isEqualTo("m0");
+        // the reader fills the queue (3 batches) and one more batch it cannot hand over; then it waits
+        // (the batch taken by the driver, 3 in the queue, one filled and waiting for room)
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.calls.get() == 16L * (1 + 3 + 1)
+                && ((Long) readAhead(ra).get("reader_waits")) >= 1);
+        ra.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !ra.readerThread().isAlive());
+        assertThat(feed.closed).isTrue();
+        assertThat(feed.calls.get()).isEqualTo(16L * (1 + 3 + 1));
+    }
+
+    private static ReplayFeed feed(CaptureReplay r) {
+        return new ReplayFeed() {
+            @Override
+            public RawMessage next() throws IOException {
+                return r.next();
+            }
+
+            @Override
+            public Map<String, Object> describe() {
+                return r.describe();
+            }
+
+            @Override
+            public void close() throws IOException {
+                r.close();
+            }
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readAhead(ReadAheadFeed ra) {
+        return (Map<String, Object>) ra.describe().get("read_ahead");
+    }
+}
