@@ -98,7 +98,8 @@ final class ThreadedDriver implements Driver {
                 intake.put(m);
                 intake.advance();
             }
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | java.io.InterruptedIOException e) {
+            // stopFeed: interrupted while pacing or while waiting for the replay reader thread
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             Engine.LOG.error("replay feed failed: {}", StageSlot.oneLine(e), e);
