@@ -89,6 +89,7 @@ final class BinanceFeedEmulator implements FeedEmulator {
     private final AtomicLong corruptSent = new AtomicLong();
     private final AtomicLong snapshotsSent = new AtomicLong();
     private final AtomicLong pongTimeouts = new AtomicLong();
+    private final AtomicLong pingsSent = new AtomicLong();
     private final AtomicLong sessionCuts = new AtomicLong();
     private final AtomicLong limitDisconnects = new AtomicLong();
     private final AtomicLong exchangeTimeWaits = new AtomicLong();
@@ -340,6 +341,7 @@ final class BinanceFeedEmulator implements FeedEmulator {
             long k = age / interval;
             long kPrev = Math.max(0, age - 250_000_000L) / interval;
             if (k > 0 && k != kPrev) {
+                pingsSent.incrementAndGet();
                 c.ping();
             }
         }
@@ -922,6 +924,7 @@ final class BinanceFeedEmulator implements FeedEmulator {
         d.put("handshakes_refused", refusedHandshakes.get());
         d.put("live_requests", clients.stream().mapToLong(c -> c.requests.get()).sum());
         d.put("error_replies", clients.stream().mapToLong(c -> c.errors.get()).sum());
+        d.put("pings_sent", pingsSent.get());
         d.put("pong_timeouts", pongTimeouts.get());
         d.put("session_cuts_24h", sessionCuts.get());
         d.put("limit_disconnects", limitDisconnects.get());
