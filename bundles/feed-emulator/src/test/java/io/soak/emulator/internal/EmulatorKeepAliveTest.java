@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 class EmulatorKeepAliveTest {
 
     /** What the silent client saw until the server dropped it. */
-    record Seen(int pings, int texts, long openMs, boolean closeFrame, boolean dropped) {
+    record Seen(int pings, int texts, long openMs, boolean closeFrame, boolean dropped, int closeCode) {
     }
 
     /** Handshake, then read frames until the server closes the socket, never sending anything (no pong). */
@@ -51,6 +51,7 @@ class EmulatorKeepAliveTest {
             int texts = 0;
             boolean close = false;
             boolean dropped = false;
+            int closeCode = -1;
             long deadline = opened + giveUpMs * 1_000_000L;
             try {
                 while (System.nanoTime() < deadline) {
@@ -62,6 +63,10 @@ class EmulatorKeepAliveTest {
                     } else if (len == 127) {
                         len = in.readLong();
                     }
+                    if ((b0 & 0x0f) == 0x8 && len >= 2) {
+                        closeCode = in.readUnsignedShort();
+                        len -= 2;
+                    }
                     in.skipNBytes(len);
                     switch (b0 & 0x0f) {
                         case 0x9 -> pings++;
@@ -69,13 +74,16 @@ class EmulatorKeepAliveTest {
                         case 0x8 -> close = true;
                         default -> { }
                     }
+                    if (close) {
+                        break; // the server closed with a close frame
+                    }
                 }
             } catch (EOFException | java.net.SocketException end) {
                 dropped = true; // the server dropped the connection
             } catch (java.net.SocketTimeoutException quiet) {
                 // nothing for a second: still open
             }
-            return new Seen(pings, texts, (System.nanoTime() - opened) / 1_000_000, close, dropped);
+            return new Seen(pings, texts, (System.nanoTime() - opened) / 1_000_000, close, dropped, closeCode);
         }
     }
 
@@ -108,10 +116,25 @@ class EmulatorKeepAliveTest {
     }
 
     @Test
+    @Timeout(60)
+    void aConnectionIsCutAfterMaxSessionWith1001() throws Exception {
+        // Binance: "a single connection is only valid for 24 hours; expect to be disconnected at the 24 hour mark"
+        try (FeedEmulator em = EmulatorProtocolTest.start("1x", Map.of("max_session_s", 1.5, "ping_interval_s", 60))) {
+            Seen seen = silentClient(em.endpoint(), "/public/ws/btcusdt@bookTicker", 10_000);
+            assertThat(seen.closeFrame()).as("closed with a close frame: %s", seen).isTrue();
+            assertThat(seen.closeCode()).isEqualTo(1001);
+            assertThat(seen.openMs()).isBetween(1_500L, 8_000L);
+            assertThat(em.describe().get("session_cuts_24h")).isEqualTo(1L);
+            assertThat(em.describe().get("pong_timeouts")).isEqualTo(0L);
+        }
+    }
+
+    @Test
     void theDefaultsAreBinancesCadence() {
         EmulatorSettings s = EmulatorSettings.of(new io.soak.api.plan.SourceSpec("binance-ws", java.util.List.of("BTCUSDT"),
                 java.util.List.of(), "", java.util.List.of(), false, Map.of(), Map.of(), Map.of()), 0);
         assertThat(s.pingIntervalMs()).isEqualTo(180_000L); // "a ping frame every 3 minutes"
         assertThat(s.pongTimeoutMs()).isEqualTo(600_000L); // "no pong within a 10 minute period: disconnected"
+        assertThat(s.maxSessionMs()).isEqualTo(86_400_000L); // "only valid for 24 hours"
     }
 }
