@@ -1,6 +1,5 @@
 package io.soak.emulator.internal;
 
-import io.soak.api.capture.CaptureTransform;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -195,7 +194,8 @@ final class EmulatorBook {
         String symbolUpper = s1 < 5 ? "" : data.substring(s1, data.indexOf('"', s1));
         long prev = lastU;
         StringBuilder b = new StringBuilder(8192);
-        b.append("{\"stream\":\"").append(CaptureTransform.streamOf(text))
+        int s0 = text.indexOf("\"stream\":\"") + 10;
+        b.append("{\"stream\":\"").append(text, s0, text.indexOf('"', s0))
                 .append("\",\"data\":{\"e\":\"depthUpdate\",\"E\":").append(number(data, "\"E\":"))
                 .append(",\"T\":").append(number(data, "\"T\":")).append(",\"s\":\"").append(symbolUpper)
                 .append("\",\"U\":").append(Math.max(number(data, "\"U\":"), prev + 1))
