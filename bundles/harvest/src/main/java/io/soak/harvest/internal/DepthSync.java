@@ -51,6 +51,7 @@ final class DepthSync {
     synchronized void connectionOpened(boolean reconnect) {
         books.values().forEach(b -> {
             b.prevU = -1;
+            b.dropPending = false; // the reconnect re-fetches anyway
             mark(b, reconnect ? "reconnect" : "connect", false);
         });
     }
