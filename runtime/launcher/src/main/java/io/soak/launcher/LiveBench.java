@@ -157,6 +157,8 @@ final class LiveBench {
         sampler.setDaemon(true);
         try {
             threads.sample();
+            double gc0 = gcSeconds();
+            double jit0 = jitSeconds();
             long cpu0 = BenchCommand.processCpuNanos();
             long start = System.nanoTime();
             sampler.start();
@@ -170,7 +172,7 @@ final class LiveBench {
                 throw new UserException(Launcher.RUNTIME_FAILURE, "bench run " + id + " failed: "
                         + String.join("; ", outcome.failures()) + " (manifest " + outcome.runDirectory() + ")");
             }
-            return new Measured(outcome, wallS, cpuS, threads.byName());
+            return new Measured(outcome, wallS, cpuS, threads.byName(), gcSeconds() - gc0, jitSeconds() - jit0);
         } finally {
             sampler.interrupt();
             RunLog.detach();
@@ -203,6 +205,10 @@ final class LiveBench {
         m.threads.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(14)
                 .forEach(e -> out.printf(Locale.ROOT, "  %-40s %7.2f s  %5.1f%%%n", e.getKey(), e.getValue(),
                         100 * e.getValue() / m.wallS));
+        double javaThreads = m.threads.values().stream().mapToDouble(Double::doubleValue).sum();
+        double rest = Math.max(0, m.cpuS - javaThreads);
+        out.printf(Locale.ROOT, "  %-40s %7.2f s  %5.1f%%   (process minus Java threads; GC %.2f s wall, JIT %.2f s)%n",
+                "JVM: GC, JIT compilers, VM threads", rest, 100 * rest / m.wallS, m.gcS, m.jitS);
         out.println("verdict " + (m.outcome.passed() ? "PASS" : "FAIL") + (m.outcome.failures().isEmpty() ? ""
                 : ": " + String.join("; ", m.outcome.failures())) + "   [" + m.outcome.runDirectory() + "]");
         out.flush();
@@ -297,6 +303,17 @@ final class LiveBench {
         }
     }
 
-    private record Measured(RunOutcome outcome, double wallS, double cpuS, Map<String, Double> threads) {
+    private record Measured(RunOutcome outcome, double wallS, double cpuS, Map<String, Double> threads, double gcS,
+                            double jitS) {
+    }
+
+    private static double gcSeconds() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(b -> Math.max(0, b.getCollectionTime()))
+                .sum() / 1000.0;
+    }
+
+    private static double jitSeconds() {
+        var c = ManagementFactory.getCompilationMXBean();
+        return c != null && c.isCompilationTimeMonitoringSupported() ? c.getTotalCompilationTime() / 1000.0 : 0;
     }
 }
