@@ -193,7 +193,7 @@ final class WsConnection {
                 }
                 LOG.info("{} connection re-established after {} attempt(s): {}", name, troubleBackoffs.size(), troubleReason);
             } else {
-                LOG.info("{} connection open: {}", name, url);
+                LOG.info("{} connection open: {}", name, BinanceEndpoints.shown(url));
             }
             troubleReason = null;
             troubleBackoffs.clear();
@@ -254,7 +254,7 @@ final class WsConnection {
     /** This connection's accounting for the harvester section of the manifest. */
     synchronized Map<String, Object> describe(long now) {
         Map<String, Object> d = new LinkedHashMap<>();
-        d.put("url", url);
+        d.put("url", BinanceEndpoints.shown(url));
         d.put("streams", streams.size());
         d.put("state", connected ? "connected" : stopped ? "stopped" : "disconnected");
         d.put("connected_ever", connectedEver);
