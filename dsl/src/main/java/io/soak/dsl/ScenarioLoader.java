@@ -15,7 +15,7 @@ import java.util.Map;
  * Evaluates a Groovy scenario script to an immutable {@link ScenarioPlan}. Evaluation has no side effects: the
  * script reads only the environment given here (and the {@code soak.shared.data} system property for
  * {@code data()}); nothing is started. Thread-safe. The first evaluation in a JVM costs about 1–1.5 s (Groovy
- * class loading); later ones a few milliseconds. The language is documented in docs/scenarios.md.
+ * class loading); later ones a few milliseconds; with {@link #useClassCache} a later process skips the compiler. The language is documented in docs/scenarios.md.
  */
 public final class ScenarioLoader {
 

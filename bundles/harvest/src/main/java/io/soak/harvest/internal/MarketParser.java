@@ -92,7 +92,12 @@ final class MarketParser {
     Object parse(RawMessage raw) throws MalformedMessageException {
         if (fastDiffs) {
             reset();
-            ParsedDepth d = parseDiff(raw);
+            ParsedDepth d;
+            try {
+                d = parseDiff(raw);
+            } catch (RuntimeException ex) {
+                d = null; // not expected; the Jackson path gives the message its outcome
+            }
             if (d != null) {
                 fastDiffsParsed++;
                 return d;
@@ -379,13 +384,18 @@ final class MarketParser {
     private ParsedDepth parseDiff(RawMessage raw) {
         String text = raw.text();
         int n = text.length();
-        if (n < 16 || n > (1 << 22) || text.charAt(0) != '{') {
+        // most messages are not diffs: tell from the stream name without copying ({"stream":"<sym>@depth[@..]")
+        if (n < 16 || n > (1 << 22) || !text.startsWith("{\"stream\":\"")) {
+            return null;
+        }
+        int at = text.indexOf('@', 11);
+        if (at < 0 || at > HEAD - 8 || at + 6 >= n || !text.startsWith("depth", at + 1)
+                || (text.charAt(at + 6) != '@' && text.charAt(at + 6) != '"')) {
             return null;
         }
         if (n > buf.length) {
             buf = new char[Math.max(n, buf.length * 2)];
         }
-        // the envelope's head first: most messages are not diffs, and the stream name says so
         int head = Math.min(n, HEAD);
         text.getChars(0, head, buf, 0);
         end = head;

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -87,7 +88,7 @@ class MarketParserEquivalenceTest {
     void unusualButValidDiffsParseAlikeToo() throws Exception {
         String[] texts = {
             "{\"stream\":\"btcusdt@depth@0ms\",\"data\":{\"e\":\"depthUpdate\",\"E\":1,\"T\":1,\"s\":\"BTCUSDT\",\"U\":5,\"u\":6,\"pu\":4,\"b\":[],\"a\":[]}}",
-            " {\"stream\" : \"btcusdt@depth@0ms\" ,\n \"data\" : { \"U\" : 5 , \"u\":6, \"E\" : -0, \"b\" : [ [ \"1.5\" , \"0\" ] ] , \"a\":[[\"2\",\"3.25\"]], \"x\":null, \"y\":true, \"z\":\"\u00e9\" } , \"seam\":true }\n",
+            "{\"stream\":\"btcusdt@depth@0ms\" ,\n \"data\" : { \"U\" : 5 , \"u\":6, \"E\" : -0, \"b\" : [ [ \"1.5\" , \"0\" ] ] , \"a\":[[\"2\",\"3.25\"]], \"x\":null, \"y\":true, \"z\":\"\u00e9\" } , \"seam\":true }\n",
             "{\"stream\":\"btcusdt@depth@0ms\",\"data\":{\"U\":5,\"u\":6,\"E\":7,\"b\":[[\"1.5\",\"1\"]],\"a\":[[\"2\",\"3\"]]},\"seam\":false}",
             "{\"stream\":\"btcusdt@depth@0ms\",\"data\":{\"U\":5,\"u\":6,\"E\":7,\"b\":[[\"1.5\",\"1\"]],\"a\":[[\"2\",\"3\"]],\"b\":[[\"1.6\",\"1\"]]}}",
             "{\"stream\":\"btcusdt@depth@0ms\",\"data\":{\"U\":5,\"u\":6,\"E\":7,\"b\":[[1.5,\"1\"]],\"a\":[[\"2\",\"3\"]]}}",
@@ -108,13 +109,23 @@ class MarketParserEquivalenceTest {
             "{\"stream\":\"btcusdt@depth@0ms\",\"data\":{\"U\":5,\"u\":6,\"E\":7,\"b\":[],\"a\":[],}}",
             "{\"stream\":\"btcusdt@depth@0ms\",\"data\":{\"U\":5,\"u\":6,\"E\":7,\"b\":[],\"a\":[]},\"seam\":1}",
         };
+        texts = java.util.stream.Stream.concat(Arrays.stream(texts), Stream.of(
+                " {\"stream\":\"btcusdt@depth@0ms\",\"data\":{\"U\":5,\"u\":6,\"E\":7,\"b\":[],\"a\":[]}}",
+                "{\"stream\":\"btcusdt@depth5@100ms\",\"data\":{\"U\":5,\"u\":6,\"E\":7,\"b\":[],\"a\":[]}}",
+                "{\"stream\":\"btcusdt@depth\",\"data\":{\"U\":5,\"u\":6,\"E\":7,\"b\":[],\"a\":[]}}",
+                "{\"stream\":\"btcusdt@depth@",
+                "{\"stream\":\"btcusdt@depth\"}",
+                "{\"stream\":\"btcusdt@depth",
+                "{\"stream\":\"btcusdt@depth@0ms\",\"data\":{\"U\":5,\"u\":6,\"E\":7,\"b\":[[\"1\",\"2\"]],\"a\":[[\"3\",\"4\"]")).toArray(String[]::new);
         MarketParser fast = new MarketParser();
         MarketParser reference = new MarketParser(false);
         for (String t : texts) {
             RawMessage m = new RawMessage(42, t);
             assertThat(outcome(fast, m)).as(t).isEqualTo(outcome(reference, m));
         }
-        assertThat(fast.fastDiffsParsed()).isEqualTo(3); // the first three; the others are not the plain shape
+        // the first three, the 19-digit price (Decimals falls back to Double.parseDouble on both paths) and "@depth";
+        // the others are not the plain shape
+        assertThat(fast.fastDiffsParsed()).isEqualTo(5);
     }
 
     private static String abbreviate(String s) {
