@@ -47,7 +47,6 @@ import org.codehaus.groovy.syntax.SyntaxException;
  */
 public final class ScriptEvaluator {
 
-    private static final CompilerConfiguration CONFIG = new CompilerConfiguration();
     private static final int CACHE_SIZE = 32;
     private static final long STACK_BYTES = 4L << 20;
     private static final Map<String, Class<?>> CACHE = new LinkedHashMap<>(16, 0.75f, true) {
@@ -57,10 +56,15 @@ public final class ScriptEvaluator {
         }
     };
 
-    static {
-        CONFIG.setScriptBaseClass(ScenarioScript.class.getName());
-        CONFIG.setSourceEncoding("UTF-8");
-        CONFIG.addCompilationCustomizers(new ExitGuard(), new ASTTransformationCustomizer(ThreadInterrupt.class));
+    /** The compiler configuration, made on first use: a script whose classes come from the disk cache never needs it. */
+    private static final class Compiler {
+        static final CompilerConfiguration CONFIG = new CompilerConfiguration();
+
+        static {
+            CONFIG.setScriptBaseClass(ScenarioScript.class.getName());
+            CONFIG.setSourceEncoding("UTF-8");
+            CONFIG.addCompilationCustomizers(new ExitGuard(), new ASTTransformationCustomizer(ThreadInterrupt.class));
+        }
     }
 
     private ScriptEvaluator() {
@@ -336,7 +340,7 @@ public final class ScriptEvaluator {
     private static Class<?> parse(String text, String sourceName, Map<String, byte[]> bytes) {
         // a loader per script text (never closed: the script's classes resolve through it while they run)
         GroovyClassLoader loader = bytes == null
-                ? new GroovyClassLoader(ScriptEvaluator.class.getClassLoader(), CONFIG)
+                ? new GroovyClassLoader(ScriptEvaluator.class.getClassLoader(), Compiler.CONFIG)
                 : new RecordingLoader(ScriptEvaluator.class.getClassLoader(), bytes);
         return loader.parseClass(new GroovyCodeSource(text, sourceName, "/groovy/soak/scenario"), false);
     }
@@ -346,7 +350,7 @@ public final class ScriptEvaluator {
         private final Map<String, byte[]> bytes;
 
         RecordingLoader(ClassLoader parent, Map<String, byte[]> bytes) {
-            super(parent, CONFIG);
+            super(parent, Compiler.CONFIG);
             this.bytes = bytes;
         }
 
