@@ -132,7 +132,7 @@ public final class ScriptClassCache {
                 }
             }
             byte[] body = buf.toByteArray();
-            Files.createDirectories(v);
+            createPrivate(v);
             Path tmp = Files.createTempFile(v, key.substring(0, 16), ".tmp");
             try {
                 Files.write(tmp, body);
@@ -150,6 +150,27 @@ public final class ScriptClassCache {
             }
         } catch (IOException | RuntimeException e) {
             // no cache this time
+        }
+    }
+
+    /**
+     * Creates the directories the cache writes to readable and writable by the user only (the classes in them are
+     * run): a cache directory somebody else can write to would let them plant code.
+     */
+    private static void createPrivate(Path v) throws IOException {
+        if (Files.isDirectory(v)) {
+            return;
+        }
+        if (v.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            var perms = java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Path parent = v.getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                Files.createDirectories(parent, perms);
+            }
+            Files.createDirectory(v, perms);
+        } else {
+            Files.createDirectories(v);
         }
     }
 

@@ -83,6 +83,13 @@ class ScriptClassCacheTest {
         assertThat(classes()).isEqualTo("compiled");
         assertThat(entries()).hasSize(1);
         assertThat(entries().get(0).getParent().getFileName().toString()).startsWith("v1-");
+        if (cache.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            // the classes in it are run: nobody else may write there
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(entries().get(0).getParent()))).isEqualTo("rwx------");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(cache))).isEqualTo("rwx------");
+        }
 
         ScenarioPlan again = load(file); // same JVM: the in-memory class
         assertThat(classes()).isEqualTo("memory");
