@@ -23,6 +23,7 @@ final class InProcessTransport implements Transport {
     private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
     private Topic rawTopic;
     private RowMaker rows;
+    private Latency latency;
 
     InProcessTransport(Engine engine) {
         this.engine = engine;
@@ -37,6 +38,17 @@ final class InProcessTransport implements Transport {
     void ready(RowMaker rowMaker) {
         this.rows = rowMaker;
         this.rawTopic = topic(Topics.RAW);
+    }
+
+    /** Set-up (after {@link #ready}): latency histograms of the sink topics' publication. */
+    void traceLatency(Latency l) {
+        this.latency = l;
+        for (Topic t : topics.values()) {
+            if (t.toSinks) {
+                t.receiveToPublished = l.hop("receive_to_published." + t.name);
+                t.handledToPublished = l.hop("handled_to_published." + t.name);
+            }
+        }
     }
 
     @Override
@@ -87,7 +99,7 @@ final class InProcessTransport implements Transport {
                 t.dropped++;
                 return false;
             }
-            Envelope e = new Envelope(t.name, t.seq + 1, engine.clock.nanos(), m);
+            Envelope e = new Envelope(t.name, t.seq + 1, engine.clock.nanos(), m, m.receivedNanos());
             if (!in.inbox.offer(e)) {
                 t.dropped++;
                 engine.metrics("source").increment("queue_dropped");
@@ -123,7 +135,7 @@ final class InProcessTransport implements Transport {
         synchronized (t) {
             t.seq++;
             t.published++;
-            Envelope e = new Envelope(t.name, t.seq, engine.clock.nanos(), m);
+            Envelope e = new Envelope(t.name, t.seq, engine.clock.nanos(), m, m.receivedNanos());
             for (StageSlot c : t.consumers) {
                 deliverBlocking(c, e, null);
             }
@@ -149,10 +161,16 @@ final class InProcessTransport implements Transport {
             }
             return;
         }
+        long origin = from == null ? 0 : from.origin;
         synchronized (t) {
             long seq = ++t.seq;
             t.published++;
-            Envelope e = new Envelope(topicName, seq, engine.clock.nanos(), payload);
+            long now = engine.clock.nanos();
+            Envelope e = new Envelope(topicName, seq, now, payload, origin);
+            if (origin != 0 && t.receiveToPublished != null) {
+                latency.record(t.receiveToPublished, origin, now);
+                latency.record(t.handledToPublished, from.handledAtNanos, now);
+            }
             for (StageSlot c : t.consumers) {
                 deliverBlocking(c, e, from);
             }
@@ -195,9 +213,15 @@ final class InProcessTransport implements Transport {
             return;
         }
         Row r = rows.row(e);
+        boolean traced = !engine.sim && e.originNanos() != 0 && Topics.DECISION.equals(e.topic()) && latency != null;
+        if (traced) {
+            latency.rowOut(e.seq(), e.originNanos());
+        }
         for (SinkWriter w : sinks) {
             if (engine.sim) {
                 w.accept(r);
+            } else if (traced) {
+                w.put(new SinkWriter.Traced(r, e.originNanos(), e.timeNanos()));
             } else {
                 w.put(r);
             }
