@@ -78,6 +78,10 @@ class FaultCampaignTest {
             } else {
                 deleteTree(root); // the disk stays small over 1000 seeds
             }
+            if ((seed - first + 1) % 100 == 0) {
+                System.out.printf("fault campaign: %d seeds done, %d failed, %.1f s%n", seed - first + 1, failed.size(),
+                        (System.nanoTime() - t0) / 1e9);
+            }
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         int total = faults.values().stream().mapToInt(Integer::intValue).sum();

@@ -45,6 +45,8 @@ final class ReplayFeedFaults implements ReplayFeed {
     private final Map<String, Integer> gapRemaining = new HashMap<>();
     /** The last receive time handed out: latency never reorders. */
     private long lastOut = Long.MIN_VALUE;
+    /** False until the first fault: until then {@link #next} is a plain pass-through (the hot path takes no lock). */
+    private volatile boolean armed;
 
     ReplayFeedFaults(ReplayFeed feed, StageMetrics metrics) {
         this.feed = feed;
@@ -56,6 +58,7 @@ final class ReplayFeedFaults implements ReplayFeed {
         long d = f.duration().toNanos();
         String target = f.target() == null ? "" : f.target();
         metrics.increment("feed_faults.injected");
+        armed = true;
         switch (f.kind()) {
             case "feed-drop" -> {
                 long w = d > 0 ? d : DEFAULT_DROP_NANOS;
@@ -94,7 +97,18 @@ final class ReplayFeedFaults implements ReplayFeed {
     }
 
     @Override
-    public synchronized RawMessage next() throws IOException {
+    public RawMessage next() throws IOException {
+        if (!armed) {
+            RawMessage m = feed.next();
+            if (m != null) {
+                lastOut = m.receivedNanos(); // only this thread reads the feed; published by the lock below once armed
+            }
+            return m;
+        }
+        return faulted();
+    }
+
+    private synchronized RawMessage faulted() throws IOException {
         while (true) {
             RawMessage m = feed.next();
             if (m == null) {
