@@ -3,10 +3,9 @@ package io.soak.engine.internal;
 import io.soak.api.plan.Fault;
 import io.soak.api.plan.FaultSpec;
 import io.soak.api.source.RawMessage;
-import io.soak.api.source.ReplayFeed;
+import io.soak.testing.fakes.ReplayFixture;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 /** {@link ReplayFeedFaults} over a list of messages, for the engine's tests (the class is package-private). */
@@ -15,17 +14,7 @@ public final class ReplayFeedFaultsProbe {
     private final ReplayFeedFaults feed;
 
     public ReplayFeedFaultsProbe(List<RawMessage> messages) {
-        Iterator<RawMessage> it = messages.iterator();
-        feed = new ReplayFeedFaults(new ReplayFeed() {
-            @Override
-            public RawMessage next() {
-                return it.hasNext() ? it.next() : null;
-            }
-
-            @Override
-            public void close() {
-            }
-        }, new EngineMetrics());
+        feed = new ReplayFeedFaults(ReplayFixture.feed(messages.toArray(RawMessage[]::new)), new EngineMetrics());
     }
 
     public String inject(FaultSpec spec, long nowNanos) {
