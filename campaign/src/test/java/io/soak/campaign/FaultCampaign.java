@@ -33,6 +33,7 @@ import io.soak.signal.internal.SignalStageFactory;
 import io.soak.sink.jsonl.internal.JsonlSinkFactory;
 import io.soak.sink.sqlite.internal.SqliteSinkFactory;
 import io.soak.testdata.TestData;
+import io.soak.testing.fakes.ManifestTree;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -344,24 +345,12 @@ final class FaultCampaign {
         }
     }
 
-    /** A dotted path into a manifest tree (list elements by index). */
     static Object at(Map<String, Object> tree, String path) {
-        Object node = tree;
-        for (String p : path.split("\\.")) {
-            if (node instanceof Map<?, ?> mm) {
-                node = mm.get(p);
-            } else if (node instanceof List<?> l) {
-                node = l.get(Integer.parseInt(p));
-            } else {
-                return null;
-            }
-        }
-        return node;
+        return ManifestTree.at(tree, path);
     }
 
     static long num(Map<String, Object> tree, String path) {
-        Object v = at(tree, path);
-        return v instanceof Number n ? n.longValue() : 0;
+        return ManifestTree.num(tree, path);
     }
 
     /** Reads the manifest file at every health tick: it must be valid JSON at every rewrite. */

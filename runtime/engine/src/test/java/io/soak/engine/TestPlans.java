@@ -6,6 +6,7 @@ import io.soak.api.plan.Mode;
 import io.soak.api.plan.Pace;
 import io.soak.api.plan.RestartPolicy;
 import io.soak.api.plan.ScenarioPlan;
+import io.soak.testing.fakes.ManifestTree;
 import io.soak.testing.fakes.ReplayFixture;
 import io.soak.teststages.internal.CountStage;
 import io.soak.teststages.internal.CounterFeedFactory;
@@ -69,23 +70,11 @@ final class TestPlans {
     }
 
     /** A dotted path into a manifest tree. */
-    @SuppressWarnings("unchecked")
     static Object at(Map<String, Object> tree, String path) {
-        Object node = tree;
-        for (String p : path.split("\\.")) {
-            if (node instanceof Map<?, ?> m) {
-                node = m.get(p);
-            } else if (node instanceof List<?> l) {
-                node = l.get(Integer.parseInt(p));
-            } else {
-                return null;
-            }
-        }
-        return node;
+        return ManifestTree.at(tree, path);
     }
 
     static long num(Map<String, Object> tree, String path) {
-        Object v = at(tree, path);
-        return v == null ? 0 : ((Number) v).longValue();
+        return ManifestTree.num(tree, path);
     }
 }
