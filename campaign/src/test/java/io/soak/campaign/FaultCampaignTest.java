@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The seeded fault campaign ({@link FaultCampaign}) over the real pipeline. CI runs {@code campaign.seeds} seeds
- * (default 100) from seed 1; one seed alone: {@code -Dcampaign.seed=S}. The commands:
+ * (default 100) from seed {@code campaign.first} (default 1); one seed alone: {@code -Dcampaign.seed=S}. The commands:
  * <pre>
  * mvn -B -ntp -o -q -pl campaign -am test -Dtest=FaultCampaignTest -Dsurefire.failIfNoSpecifiedTests=false
  * mvn -B -ntp -o -q -pl campaign -am test -Dtest=FaultCampaignTest -Dsurefire.failIfNoSpecifiedTests=false -Dcampaign.seeds=1000
@@ -50,7 +50,7 @@ class FaultCampaignTest {
     void everySeedKeepsEveryRowOnceInBothSinksAndObeysTheRestartPolicy(@TempDir Path dir) throws Exception {
         String one = System.getProperty("campaign.seed", "");
         int n = Integer.getInteger("campaign.seeds", 100);
-        long first = one.isBlank() ? 1 : Long.parseLong(one.strip());
+        long first = one.isBlank() ? Long.getLong("campaign.first", 1) : Long.parseLong(one.strip());
         int count = one.isBlank() ? n : 1;
         long t0 = System.nanoTime();
         List<String> failed = new ArrayList<>();
