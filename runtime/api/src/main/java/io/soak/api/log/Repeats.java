@@ -20,13 +20,26 @@ public final class Repeats {
     public static final int DISTINCT_PER_SOURCE = 5;
     public static final int MAX_KEYS = 2048;
 
-    /** A summary to log now: the owner passed with the line (for example a logger and level), its text. */
-    public record Due(Object owner, String template, long suppressed, long windowNanos) {
-        /** {@code <template, cut at 120 chars> (repeated N more time(s) in the last S s)}. */
+    /**
+     * A summary to log now: the owner passed with the line (for example a logger and level), its text, how many lines
+     * it stands for, the window, and how long ago the window began ({@code sinceNanos}: a summary can fall due long
+     * after its window, at the next line of any kind or at the end of the run).
+     */
+    public record Due(Object owner, String template, long suppressed, long windowNanos, long sinceNanos) {
+        /**
+         * {@code <template, cut at 120 chars> (repeated N more time(s) in the last S s)} while the window is recent,
+         * {@code … in a W s window that began T ago)} once it is older than two windows (live60 printed "in the last
+         * 60 s" for lines 40 minutes old).
+         */
         public String line() {
             String text = template.length() > 120 ? template.substring(0, 119) + "…" : template;
-            return text + " (repeated " + suppressed + " more " + (suppressed == 1 ? "time" : "times") + " in the last "
-                    + Math.max(1, windowNanos / 1_000_000_000L) + " s)";
+            String count = " (repeated " + suppressed + " more " + (suppressed == 1 ? "time" : "times");
+            long since = Math.max(1, (sinceNanos + 999_999_999L) / 1_000_000_000L);
+            if (sinceNanos <= 2 * windowNanos) {
+                return text + count + " in the last " + since + " s)";
+            }
+            return text + count + " in a " + Math.max(1, windowNanos / 1_000_000_000L) + " s window that began "
+                    + (since < 600 ? since + " s" : since / 60 + " min") + " ago)";
         }
     }
 
@@ -94,7 +107,7 @@ public final class Repeats {
         }
         if (now - e.windowStart >= windowNanos) {
             if (e.suppressed > 0) {
-                due.add(new Due(e.owner, e.template, e.suppressed, windowNanos));
+                due.add(new Due(e.owner, e.template, e.suppressed, windowNanos, now - e.windowStart));
             }
             e.windowStart = now;
             e.suppressed = 0;
@@ -113,7 +126,7 @@ public final class Repeats {
         lastSweep = now;
         for (Entry e : entries.values()) {
             if (e.suppressed > 0 && (force || now - e.windowStart >= windowNanos)) {
-                due.add(new Due(e.owner, e.template, e.suppressed, windowNanos));
+                due.add(new Due(e.owner, e.template, e.suppressed, windowNanos, now - e.windowStart));
                 e.suppressed = 0;
                 e.windowStart = now;
             }

@@ -24,8 +24,20 @@ class RepeatsTest {
         assertThat(r.occurred("log\u0000WARN", "owner", "row {} refused", "further", 61 * S, due)).isFalse();
         assertThat(due).singleElement().satisfies(d -> {
             assertThat(d.owner()).isEqualTo("owner");
-            assertThat(d.line()).isEqualTo("row {} refused (repeated 1000 more times in the last 60 s)");
+            assertThat(d.line()).isEqualTo("row {} refused (repeated 1000 more times in the last 61 s)");
         });
+    }
+
+    @Test
+    void aSummaryThatFallsDueLongAfterItsWindowSaysWhenTheWindowWasNotTheLastMinute() {
+        // live60: "… reconnecting in {} ms (repeated 5 more times in the last 60 s)" printed 40 minutes after the lines
+        Repeats r = new Repeats(60 * S, 5, 100);
+        List<Repeats.Due> due = new ArrayList<>();
+        r.occurred("log\u0000WARN", "owner", "connection {} lost", "further", 0, due);
+        r.occurred("log\u0000WARN", "owner", "connection {} lost", "further", S, due);
+        r.occurred("log\u0000WARN", "owner", "connection {} lost", "further", 2 * S, due);
+        assertThat(r.sweep(40 * 60 * S, true)).singleElement().extracting(Repeats.Due::line)
+                .isEqualTo("connection {} lost (repeated 2 more times in a 60 s window that began 40 min ago)");
     }
 
     @Test
@@ -40,7 +52,7 @@ class RepeatsTest {
         }
         assertThat(shown).isEqualTo(5);
         assertThat(r.sweep(2 * S, true)).singleElement().extracting(Repeats.Due::line)
-                .isEqualTo("further warns from client (repeated 7 more times in the last 60 s)");
+                .isEqualTo("further warns from client (repeated 7 more times in the last 2 s)");
     }
 
     @Test
