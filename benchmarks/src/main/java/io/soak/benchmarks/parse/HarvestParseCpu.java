@@ -1,6 +1,6 @@
 package io.soak.benchmarks.parse;
 
-import io.soak.api.capture.CaptureReplay;
+import io.soak.capture.CaptureReplay;
 import io.soak.api.plan.Mode;
 import io.soak.api.source.RawMessage;
 import io.soak.api.stage.Envelope;

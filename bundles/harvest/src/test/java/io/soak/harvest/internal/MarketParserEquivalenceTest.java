@@ -2,7 +2,7 @@ package io.soak.harvest.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.soak.api.capture.CaptureReader;
+import io.soak.capture.CaptureReader;
 import io.soak.api.source.RawMessage;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;

@@ -34,6 +34,8 @@ final class SourceIntake {
     boolean feedEnded;
     FeedSource liveSource;
     FeedEmulator emulator;
+    /** Replay: the feed faults carried out on the replay feed (no emulator in a replay). */
+    ReplayFeedFaults feedFaults;
     volatile boolean stopped;
     long messagesRead;
 
@@ -58,6 +60,8 @@ final class SourceIntake {
             replay = new ReadAheadFeed(replay, (int) engine.merged.integer("engine.replay.read_ahead_batch", 1024),
                     (int) engine.merged.integer("engine.replay.read_ahead_batches", 8));
         }
+        // feed faults act where the driver takes the messages (engine time), after the read-ahead hand-off
+        replay = feedFaults = new ReplayFeedFaults(replay, engine.metrics("source"));
         nextMessage = replay.next();
         if (nextMessage == null) {
             feedEnded = true;
