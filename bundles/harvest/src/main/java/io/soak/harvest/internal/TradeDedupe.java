@@ -1,47 +1,93 @@
 package io.soak.harvest.internal;
 
+import java.util.Arrays;
+
 /**
- * Remembers the last {@code window} trade ids of one stream with fixed memory: a ring of ids in arrival
- * order plus an open-addressing set (linear probing, backward-shift deletion) for O(1) membership. An id
- * that falls out of the ring is forgotten (a repeat older than the window is not detected). Eviction from
+ * Remembers the last {@code window} trade ids of one stream with bounded memory: a ring of ids in arrival
+ * order ({@code long[]}) plus an open-addressing set (linear probing, backward-shift deletion) for O(1)
+ * membership whose slots hold the ring position of an id ({@code int[]}, load ≤ 0.5), not the id itself. An
+ * id that falls out of the ring is forgotten (a repeat older than the window is not detected). Eviction from
  * this cache is not a drop and is never counted as one.
+ *
+ * <p>Memory: both arrays start at {@link #INITIAL} ids and double as ids arrive, up to {@code window}; a full
+ * window costs 8 + 8 bytes per id (ring + a table of twice the window's ints): 1 MiB at the default 65,536,
+ * where the earlier {@code long} table took 1.5 MiB from the first trade on.
  */
 final class TradeDedupe {
 
-    private static final long EMPTY = Long.MIN_VALUE;
+    static final int INITIAL = 1024;
+    private static final int EMPTY = -1;
 
-    private final long[] ring;
-    private final long[] table;
-    private final int mask;
+    private final int window;
+    private long[] ring;
+    private int[] table;
+    private int mask;
     private int head;
     private int count;
 
     TradeDedupe(int window) {
-        ring = new long[window];
-        int cap = Integer.highestOneBit(Math.max(4, window) * 2 - 1) << 1;
-        table = new long[cap];
-        java.util.Arrays.fill(table, EMPTY);
-        mask = cap - 1;
+        if (window < 1) {
+            throw new IllegalArgumentException("window must be at least 1: " + window);
+        }
+        this.window = window;
+        allocate(Math.min(window, INITIAL));
     }
 
     /** True the first time {@code id} is seen within the window; false for a duplicate. */
     boolean firstSeen(long id) {
         int i = slot(id);
         while (table[i] != EMPTY) {
-            if (table[i] == id) {
+            if (ring[table[i]] == id) {
                 return false;
             }
             i = (i + 1) & mask;
         }
-        table[i] = id;
         if (count == ring.length) {
-            remove(ring[head]);
-        } else {
+            if (ring.length < window) {
+                grow();
+            } else {
+                remove(head);
+            }
+            i = slot(id); // the table changed: find the free slot again
+            while (table[i] != EMPTY) {
+                i = (i + 1) & mask;
+            }
+        }
+        if (count < ring.length) {
             count++;
         }
         ring[head] = id;
+        table[i] = head;
         head = head + 1 == ring.length ? 0 : head + 1;
         return true;
+    }
+
+    /** Bytes held by the ring and the table (for the memory figures and the memory-shape test). */
+    long retainedBytes() {
+        return 8L * ring.length + 4L * table.length;
+    }
+
+    private void allocate(int capacity) {
+        ring = new long[capacity];
+        int cap = Integer.highestOneBit(Math.max(4, capacity) * 2 - 1) << 1;
+        table = new int[cap];
+        Arrays.fill(table, EMPTY);
+        mask = cap - 1;
+    }
+
+    /** Doubles the ring (only while it never wrapped: ids sit at 0 … count-1) and rebuilds the table. */
+    private void grow() {
+        long[] old = ring;
+        allocate(Math.min(window, old.length * 2));
+        System.arraycopy(old, 0, ring, 0, count);
+        for (int p = 0; p < count; p++) {
+            int i = slot(ring[p]);
+            while (table[i] != EMPTY) {
+                i = (i + 1) & mask;
+            }
+            table[i] = p;
+        }
+        head = count;
     }
 
     private int slot(long id) {
@@ -49,9 +95,10 @@ final class TradeDedupe {
         return (int) (h >>> 40) & mask;
     }
 
-    private void remove(long id) {
-        int i = slot(id);
-        while (table[i] != id) {
+    /** Removes the table entry of the id at ring position {@code pos}. */
+    private void remove(int pos) {
+        int i = slot(ring[pos]);
+        while (table[i] != pos) {
             if (table[i] == EMPTY) {
                 return;
             }
@@ -64,7 +111,7 @@ final class TradeDedupe {
             if (table[j] == EMPTY) {
                 break;
             }
-            int home = slot(table[j]);
+            int home = slot(ring[table[j]]);
             boolean movable = i <= j ? (home <= i || home > j) : (home <= i && home > j);
             if (movable) {
                 table[i] = table[j];

@@ -61,6 +61,41 @@ class JsonlSinkTest {
         return factory.open(new FakeSinkContext(dir, settings));
     }
 
+    /**
+     * Issue 16 (latency): a commit costs one fdatasync per file with new bytes and no more. 60 symbols × two
+     * topics are open; a commit after one new decision forces exactly that decision's file, and a commit
+     * with nothing new forces none (and leaves the watermark alone).
+     */
+    @Test
+    void aCommitForcesOnlyTheFilesWithNewBytes() throws Exception {
+        io.soak.testing.fakes.FakeSinkContext context = new io.soak.testing.fakes.FakeSinkContext(dir, Map.of());
+        Sink sink = factory.open(context);
+        List<Row> rows = new ArrayList<>();
+        long seq = 1;
+        for (int s = 0; s < 60; s++) {
+            rows.add(decision(seq, "S" + s + "USDT", T0));
+            rows.add(order(seq, "S" + s + "USDT", T0));
+            seq++;
+        }
+        sink.write(rows);
+        sink.commit();
+        assertThat(context.metrics().counter("files_fsynced")).isEqualTo(120);
+        Path watermark = dir.resolve("signals/_committed.json");
+        java.nio.file.attribute.FileTime before = Files.getLastModifiedTime(watermark);
+        Files.setLastModifiedTime(watermark, java.nio.file.attribute.FileTime.fromMillis(0));
+
+        sink.commit();
+        assertThat(context.metrics().counter("files_fsynced")).as("nothing new").isEqualTo(120);
+        assertThat(Files.getLastModifiedTime(watermark).toMillis()).as("watermark untouched").isZero();
+
+        sink.write(List.of(decision(seq, "S7USDT", T0 + 1000)));
+        sink.commit();
+        assertThat(context.metrics().counter("files_fsynced")).as("one new decision").isEqualTo(121);
+        assertThat(before).isNotNull();
+        sink.close();
+        assertThat(readBack()).hasSize(121);
+    }
+
     @Test
     void writesOneLinePerRowUnderTopicSymbolAndUtcHour() throws Exception {
         Sink sink = open(Map.of());
