@@ -1,7 +1,7 @@
 package io.soak.capture;
 
 import io.soak.api.source.RawMessage;
-import java.io.Closeable;
+import io.soak.api.source.ReplayFeed;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -47,7 +47,7 @@ import java.util.TreeSet;
  * resync at every seam) and is, from its bridging diff on, exactly the book of pass 0 at the same point.
  * Not thread-safe.
  */
-public final class CaptureReplay implements Closeable {
+public final class CaptureReplay implements ReplayFeed {
 
     /**
      * What to replay.

@@ -39,21 +39,6 @@ public final class CaptureReplayFeedFactory implements ReplayFeedFactory {
         CaptureReplay replay = new CaptureReplay(new CaptureReplay.Options(
                 spec.files().stream().map(Path::of).toList(), spec.symbols(), spec.aliases(), spec.loop(),
                 gapMs * 1_000_000L, skewMs));
-        return new ReplayFeed() {
-            @Override
-            public RawMessage next() throws IOException {
-                return replay.next();
-            }
-
-            @Override
-            public Map<String, Object> describe() {
-                return replay.describe();
-            }
-
-            @Override
-            public void close() throws IOException {
-                replay.close();
-            }
-        };
+        return replay; // a CaptureReplay is a ReplayFeed
     }
 }

@@ -85,22 +85,7 @@ final class SourceIntake {
         CaptureReplay r = new CaptureReplay(new CaptureReplay.Options(
                 spec.files().stream().map(Path::of).toList(), spec.symbols(), spec.aliases(), spec.loop(),
                 gapMs * 1_000_000L));
-        return new ReplayFeed() {
-            @Override
-            public RawMessage next() throws IOException {
-                return r.next();
-            }
-
-            @Override
-            public Map<String, Object> describe() {
-                return r.describe();
-            }
-
-            @Override
-            public void close() throws IOException {
-                r.close();
-            }
-        };
+        return r; // a CaptureReplay is a ReplayFeed
     }
 
     /** Replay: the message after {@link #nextMessage} (feed thread or simulation driver). */

@@ -124,22 +124,7 @@ class ReadAheadFeedTest {
     }
 
     private static ReplayFeed feed(CaptureReplay r) {
-        return new ReplayFeed() {
-            @Override
-            public RawMessage next() throws IOException {
-                return r.next();
-            }
-
-            @Override
-            public Map<String, Object> describe() {
-                return r.describe();
-            }
-
-            @Override
-            public void close() throws IOException {
-                r.close();
-            }
-        };
+        return r; // a CaptureReplay is a ReplayFeed
     }
 
     @SuppressWarnings("unchecked")
