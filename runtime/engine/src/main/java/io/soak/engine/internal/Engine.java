@@ -106,6 +106,10 @@ public final class Engine {
     final ManifestWriter manifest;
     final MinuteRelay minutes;
     final ExtensionContext runContext;
+    /** Cluster mode ({@code cluster.kafka} set): the bus across nodes; null otherwise (docs/scale-out.md). */
+    io.soak.engine.ClusterBus cluster;
+    /** Cluster mode: a local stage reads the feed (this node announces the run's start and ends on the feed). */
+    boolean sourceNode = true;
     private final Consumer<Registry.Change> registryListener;
 
     public Engine(ScenarioPlan plan, Registry registry, List<RunExtension> extensions, EngineOptions options) {
@@ -185,7 +189,12 @@ public final class Engine {
             startStagesAndSinks();
             phase = Phase.RUNNING;
             scheduleRunTimers();
-            if (plan.mode() == Mode.REPLAY) {
+            if (cluster != null) {
+                cluster.start();
+            }
+            if (!sourceNode) {
+                // cluster node without the feed: its events arrive from the cluster bus
+            } else if (plan.mode() == Mode.REPLAY) {
                 driver.startFeed();
             } else {
                 intake.startLive();
@@ -253,6 +262,9 @@ public final class Engine {
             exit = failures.isEmpty() ? 0 : 1;
         }
         phase = Phase.DONE;
+        if (cluster != null) {
+            cluster.close();
+        }
         claim.close();
         return new RunOutcome(runId, runDir, exit, failures, tree);
     }
@@ -264,7 +276,8 @@ public final class Engine {
         // topics and stage slots, in pipeline order
         int defaultCapacity = (int) merged.integer("engine.queues.default", 8192);
         Map<String, StageFactory> factories = new LinkedHashMap<>();
-        for (String kind : plan.stages()) {
+        List<String> stageKinds = ClusterSetUp.localStages(this);
+        for (String kind : stageKinds) {
             StageFactory f = registry.stage(kind).orElseThrow(() -> new IllegalStateException(
                     "no stage factory of kind '" + kind + "' (known: " + registry.keys(Registry.STAGE) + ")"));
             factories.put(kind, f);
@@ -296,8 +309,25 @@ public final class Engine {
             bus.toSinks(t);
         }
         bus.ready(new RowMaker(json, runId));
+        if (merged.string("cluster.kafka", "").isBlank()) {
+            sourceNode = true;
+        } else {
+            cluster = ClusterSetUp.open(this, factories);
+            sourceNode = !bus.consumers(Topics.RAW).isEmpty();
+        }
         // source: the first message fixes the start of a replay
-        if (plan.mode() == Mode.REPLAY) {
+        if (!sourceNode) {
+            // cluster node without the feed: the source node's announced start, on the same paced clock
+            long[] anchor = cluster.awaitStart(java.time.Duration.ofMillis(merged.integer("cluster.start_timeout_ms", 120_000)));
+            double pace = plan.mode() == Mode.REPLAY ? plan.pace().multiplier() : 1.0;
+            startNanos = anchor[0] + (long) ((wallNowNanos() - anchor[1]) * pace);
+            clock = new EngineClock.Scaled(startNanos, pace);
+            // the run ends when the cluster says so (upstream done); the duration plus a grace bounds it
+            endNanos = anchor[0] + plan.duration().toNanos()
+                    + (long) (merged.integer("cluster.end_grace_ms", 120_000) * 1_000_000L * pace);
+            registry.addListener(registryListener);
+            return;
+        } else if (plan.mode() == Mode.REPLAY) {
             long first = intake.openReplay();
             startNanos = first >= 0 ? first : wallNowNanos();
             clock = sim ? new EngineClock.Virtual(startNanos) : new EngineClock.Scaled(startNanos, plan.pace().multiplier());
@@ -306,6 +336,9 @@ public final class Engine {
             clock = new EngineClock.Scaled(startNanos, 1.0);
         }
         endNanos = startNanos + plan.duration().toNanos();
+        if (cluster != null) {
+            cluster.announceStart(startNanos, wallNowNanos());
+        }
         registry.addListener(registryListener);
     }
 

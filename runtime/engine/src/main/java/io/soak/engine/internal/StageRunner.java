@@ -100,6 +100,7 @@ final class StageRunner implements Runnable {
                     throw new StageSlot.InjectedCrash();
                 }
                 c.handling = true;
+                s.originIn = e.seq();
                 stage.handle(e);
                 c.handling = false;
                 if (!s.complete(g)) {
@@ -109,6 +110,7 @@ final class StageRunner implements Runnable {
                 s.handled++;
                 s.lastProgress = clock.nanos();
                 c.flush();
+                s.originIn = -1;
                 s.done++;
                 if (s.sup.pendingRecovery != null) {
                     supervisor.recovered(s);
@@ -127,6 +129,7 @@ final class StageRunner implements Runnable {
         if (t.cancelled() || slot.gen != g) {
             return;
         }
+        slot.originIn = -1;
         t.task().run();
         if (slot.gen != g) {
             c.discard();
