@@ -121,10 +121,10 @@ public final class Engine {
                 : io.soak.api.run.RunId.generate(plan.name())).value();
         this.runDirectory = io.soak.api.run.RunDirectory.of(options.runsRoot(), io.soak.api.run.RunId.of(runId));
         this.runDir = runDirectory.root();
-        this.baseline = new Baseline(plan);
         Map<String, Object> m = new TreeMap<>(options.defaults().values());
         m.putAll(plan.config());
         this.merged = new Settings(m);
+        this.baseline = new Baseline(plan, ClusterSetUp.localStages(this)); // a cluster node: its share of the stages
         this.sim = plan.simulated();
         this.policy = plan.restartPolicy() == null ? RestartPolicy.defaults() : plan.restartPolicy();
         this.control = new ControlThread(sim);

@@ -80,6 +80,9 @@ class KafkaBusTest {
         RunOutcome so = s1.get(120, TimeUnit.SECONDS);
         RunOutcome ko = k.get(120, TimeUnit.SECONDS);
 
+        for (RunOutcome o : List.of(ho, so, ko)) {
+            System.out.println(o.runDirectory() + " exit " + o.exitCode() + " " + o.failures());
+        }
         assertThat(at(ho.manifest(), "end_reason")).isEqualTo("feed_exhausted");
         assertThat(at(so.manifest(), "end_reason")).isEqualTo("upstream_done");
         assertThat(at(ko.manifest(), "end_reason")).isEqualTo("upstream_done");
