@@ -319,6 +319,9 @@ public final class Verifier {
     /** The plan's expectations as written into the manifest. */
     static List<Criterion> criteria(Map<String, Object> manifest) {
         List<Criterion> out = new ArrayList<>();
+        if (manifest.get("cluster") instanceof Map<?, ?> c && !Boolean.TRUE.equals(c.get("merged"))) {
+            return out; // one cluster node: its own baseline only; the scenario's criteria are the merged run's
+        }
         for (Object o : Tree.list(manifest, "plan.expectations")) {
             out.add(new Criterion(String.valueOf(Tree.get(o, "name")), String.valueOf(Tree.get(o, "path")),
                     String.valueOf(Tree.get(o, "op")), Tree.get(o, "expected"),
