@@ -90,6 +90,7 @@ public final class ClusterMerge {
         int died = 0;
         int failed = 0;
         List<String> lines = new ArrayList<>();
+        List<Long> lastSeen = new ArrayList<>(); // the nodes that died: when their manifest was last written
         for (int i = 0; i < manifests.size(); i++) {
             Map<String, Object> m = manifests.get(i);
             String node = String.valueOf(Tree.get(m, "cluster.node"));
@@ -123,6 +124,9 @@ public final class ClusterMerge {
                 }
             } else {
                 died++;
+                long seen = Files.getLastModifiedTime(new RunDirectory(nodeDirs.get(i)).manifest()).toMillis();
+                lastSeen.add(seen);
+                n.put("last_seen", java.time.Instant.ofEpochMilli(seen).toString());
                 lines.add("node " + node + " (" + n.get("role") + ") has no final manifest: it died; its partitions were "
                         + "taken over by its role's other nodes");
             }
@@ -206,6 +210,22 @@ public final class ClusterMerge {
         cluster.put("sinks_node", String.valueOf(Tree.get(sinksManifest, "cluster.node")));
         cluster.put("nodes", nodes);
         cluster.put("failovers", failovers);
+        // failover time: from a dead node's last manifest write (its last sign of life, at most one health tick
+        // before it died) to the first takeover of partitions by another node after it
+        long worst = -1;
+        for (long seen : lastSeen) {
+            long first = failovers.stream().filter(f -> f.get("at_epoch_ms") instanceof Number)
+                    .mapToLong(f -> ((Number) f.get("at_epoch_ms")).longValue()).filter(t -> t >= seen).min().orElse(-1);
+            if (first >= 0) {
+                worst = Math.max(worst, first - seen);
+                lines.add("failover: partitions taken over " + (first - seen) + " ms after the dead node was last seen");
+            } else {
+                lines.add("failover: no takeover recorded after a dead node was last seen");
+            }
+        }
+        if (worst >= 0) {
+            cluster.put("failover_ms", worst);
+        }
         tree.put("cluster", cluster);
         List<Criterion> criteria = new ArrayList<>(Verifier.criteria(tree));
         Verdict.Result v = Baseline.evaluate(criteria, tree);
