@@ -64,7 +64,7 @@ class ClusterFailoverIT {
               alerts { none() }
               %s
               expect {
-                parity within: 0
+                parity exact()
                 brokerInvariants()
               }
             }
