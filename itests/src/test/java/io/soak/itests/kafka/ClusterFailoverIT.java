@@ -80,7 +80,7 @@ class ClusterFailoverIT {
               }
             """;
 
-    private static final int MINUTES = 12;   // of the recording: 72 s of wall time at 10x
+    private static final int MINUTES = 8;    // of the recording: 48 s of wall time at 10x
     private static final String PACE = "10x";
 
     @Test

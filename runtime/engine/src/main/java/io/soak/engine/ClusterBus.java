@@ -43,6 +43,9 @@ public interface ClusterBus extends AutoCloseable {
         /** The merged configuration of the run. */
         Settings config();
 
+        /** The symbols the run subscribes (the plan's source), in order: the cluster bus may place them by index. */
+        java.util.List<String> symbols();
+
         /** Pace multiplier of a paced replay (1 live). */
         double pace();
 

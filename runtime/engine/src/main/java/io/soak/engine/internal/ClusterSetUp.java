@@ -76,6 +76,9 @@ final class ClusterSetUp {
             public String role() { return r; }
             public Settings config() { return engine.merged; }
             public double pace() { return pace; }
+            public List<String> symbols() {
+                return engine.plan.source() == null ? List.of() : List.copyOf(engine.plan.source().symbols());
+            }
             public boolean source() { return source; }
             public Set<String> produced() { return Set.copyOf(produced); }
             public Set<String> inbound() { return Set.copyOf(inbound); }

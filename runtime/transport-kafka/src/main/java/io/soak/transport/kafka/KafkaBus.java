@@ -74,6 +74,7 @@ final class KafkaBus implements ClusterBus {
     private final String control;
     private final String group;
     private final Codec codec = new Codec();
+    private final Map<String, Integer> symbolIndex = new HashMap<>();
     private final Admin admin;
     private final KafkaProducer<byte[], byte[]> producer;
 
@@ -113,6 +114,10 @@ final class KafkaBus implements ClusterBus {
         this.prefix = "soak." + node.runId() + ".";
         this.control = prefix + "control";
         this.group = prefix + node.role();
+        List<String> syms = node.symbols();
+        for (int i = 0; i < syms.size(); i++) {
+            symbolIndex.putIfAbsent(syms.get(i).toUpperCase(java.util.Locale.ROOT), i);
+        }
         Properties a = new Properties();
         a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         a.put(AdminClientConfig.CLIENT_ID_CONFIG, "soak-" + node.nodeId() + "-admin");
@@ -261,8 +266,8 @@ final class KafkaBus implements ClusterBus {
         h.add(Codec.TIME, Codec.longBytes(timeNanos));
         h.add(Codec.TYPE, Codec.utf8(payload.getClass().getName()));
         h.add(Codec.NODE, Codec.utf8(node.nodeId()));
-        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topicName(topic), null, sym == null ? null : Codec.utf8(sym),
-                codec.value(payload), h);
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topicName(topic), partitionOf(sym),
+                sym == null ? null : Codec.utf8(sym), codec.value(payload), h);
         producer.send(r, (md, ex) -> {
             if (ex != null) {
                 sendErrors.incrementAndGet();
@@ -270,6 +275,18 @@ final class KafkaBus implements ClusterBus {
             }
         });
         sent.computeIfAbsent(topic, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /**
+     * A symbol of the plan's subscription goes to partition (its index mod partitions), so the symbols spread
+     * evenly over the partitions (and so over the nodes of a role); any other symbol by the key's hash (null).
+     */
+    private Integer partitionOf(String symbol) {
+        if (symbol == null) {
+            return null;
+        }
+        Integer i = symbolIndex.get(symbol);
+        return i == null ? null : i % partitions;
     }
 
     // =========================================================================================== inbound
