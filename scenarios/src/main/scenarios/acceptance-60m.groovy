@@ -40,12 +40,9 @@ soak {
   }
 
   alerts {
-    standard()
-    // The looped recordings repeat the same minutes, so the MAD of the trailing minutes' strong ratios (0.009-
-    // 0.013) is below the binomial noise of one minute's ratio (sqrt(p(1-p)/n): 0.025-0.03 at p = 0.18 over the
-    // 170-260 confirmed decisions of the thinnest minutes). k = 6 puts the bound near 3 binomial sd there; the
-    // drill (alert-drill.groovy) still fires and resolves the rule with the default k = 3.
-    rule('strong_ratio_collapse') { madK 6 }
+    standard()                                   // strong_ratio_collapse with its default k = 3: its spread has a
+                                                 // binomial floor sqrt(p(1-p)/n), n counting each recorded symbol's
+                                                 // decisions once (docs/timeseries-and-alerts.md)
   }
   faults { at 30.minutes, kill: 'signal' }
   reportTimeZone env('REPORT_TZ', 'UTC')

@@ -60,7 +60,9 @@ class AlertRulesOracleIT {
         m.add(new Minute(100, 50, 11, 0.85, 0, 0));  // 18: low_consistency fires
         m.add(new Minute(100, 50, 9, 0.80, 0, 0));   // 19: exactly 0.80 is not above: resolved
         m.add(new Minute(100, 50, 1, 0.10, 0, 0));   // 20: strong_ratio 0.02: collapse
-        m.add(new Minute(100, 50, 5, 0.10, 0, 0));   // 21: 0.10: above the floor (0.05), below median - 3*1.4826*MAD (0.111)
+        // 21: 0.07 over n = 100: above the floor (0.05), below median - 3*max(1.4826*MAD, sqrt(p(1-p)/n)) = 0.2 -
+        // 3*max(0.0297, 0.04) = 0.08; with k = 4 (0.04) it would resolve
+        m.add(new Minute(200, 100, 7, 0.10, 0, 0));
         m.add(new Minute(100, 50, 10, 0.10, 0, 0));  // 22: resolved
         m.add(new Minute(100, 19, 0, 0.10, 1, 0));   // 23: too few confirmed to judge the ratio
         m.add(new Minute(100, 50, 10, 0.10, 2, 0));
@@ -70,7 +72,10 @@ class AlertRulesOracleIT {
         m.add(new Minute(100, 50, 10, 0.10, 0, 7));  // 28: data_dropped fires
         m.add(new Minute(100, 50, 10, 0.10, 0, 7));  // 29: resolved
         m.add(new Minute(100, 50, 10, 0.10, 0, 9));  // 30: fires again
-        for (int i = 0; i < 5; i++) {
+        // 31: the baseline's ratios are 0.2 in 9 of its 13 minutes (MAD 0, as over looped recordings): 0.18 is under
+        // median - 3*1.4826*MAD = 0.2 but one binomial sd (0.057 at n = 50) from the median: not a collapse
+        m.add(new Minute(100, 50, 9, 0.10, 0, 9));
+        for (int i = 0; i < 4; i++) {
             m.add(new Minute(100, 50, 10, 0.10, 0, 9));
         }
         return m;
@@ -89,10 +94,20 @@ class AlertRulesOracleIT {
         Result r = compare(PROMQL_RULES.replace("for: 1m", "for: 2m"));
         assertThat(r.exit()).as(r.output()).isNotZero();
         assertThat(r.output()).contains("alertname: no_signals").contains("14m");
-        // the MAD bound with k = 4 instead of 3 would let minute 21 resolve: promtool must say so
-        Result k4 = compare(PROMQL_RULES.replace("3 * 1.4826", "4 * 1.4826"));
+        // the bound with k = 4 instead of 3 would let minute 21 resolve: promtool must say so
+        Result k4 = compare(PROMQL_RULES.replace("3 * ", "4 * "));
         assertThat(k4.exit()).as(k4.output()).isNotZero();
         assertThat(k4.output()).contains("alertname: strong_ratio_collapse").contains("22m");
+    }
+
+    @Test
+    void theOracleNoticesAMissingBinomialNoiseFloor() throws Exception {
+        // without the binomial term the MAD alone (0 at minute 31) makes a one-sd dip a collapse: promtool fires at
+        // 32m where our engine does not
+        assertThat(PROMQL_RULES).contains(BINOMIAL_FLOOR);
+        Result r = compare(PROMQL_RULES.replace(BINOMIAL_FLOOR, ""));
+        assertThat(r.exit()).as(r.output()).isNotZero();
+        assertThat(r.output()).contains("alertname: strong_ratio_collapse").contains("32m");
     }
 
     private record Result(int exit, String output) {
@@ -130,6 +145,25 @@ class AlertRulesOracleIT {
         return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
+    /**
+     * The binomial term of strong_ratio_collapse's spread: ratio < median − k·max(1.4826·MAD, sqrt(p(1−p)/n)) is
+     * ratio < median − k·1.4826·MAD and ratio < median − k·sqrt(p(1−p)/n) (k > 0), p the median, n the minute's
+     * confirmed decisions (soak_last_minute_signals; with aliased symbols, the Java rule counts each recorded
+     * symbol's decisions once: in PromQL, sum the recorded symbols' series instead).
+     */
+    static final String BINOMIAL_FLOOR = """
+                              and
+                                (soak_strong_ratio and soak_last_minute_signals >= 20)
+                                  < (
+                                      quantile_over_time(0.5, (soak_strong_ratio and soak_last_minute_signals >= 20)[14m:1m] offset 1m)
+                                      - 3 * sqrt(
+                                          quantile_over_time(0.5, (soak_strong_ratio and soak_last_minute_signals >= 20)[14m:1m] offset 1m)
+                                          * (1 - quantile_over_time(0.5, (soak_strong_ratio and soak_last_minute_signals >= 20)[14m:1m] offset 1m))
+                                          / soak_last_minute_signals
+                                        )
+                                    )
+            """;
+
     /** The standard rules in PromQL over the exported series (labels: symbol="all"). */
     static final String PROMQL_RULES = """
             groups:
@@ -146,14 +180,17 @@ class AlertRulesOracleIT {
                   - alert: strong_ratio_collapse
                     expr: |
                       (
-                          (soak_strong_ratio and soak_last_minute_signals >= 20)
-                            < (
-                                quantile_over_time(0.5, (soak_strong_ratio and soak_last_minute_signals >= 20)[14m:1m] offset 1m)
-                                - 3 * 1.4826 * quantile_over_time(0.5, abs(
-                                      (soak_strong_ratio and soak_last_minute_signals >= 20)
-                                      - quantile_over_time(0.5, (soak_strong_ratio and soak_last_minute_signals >= 20)[14m:1m] @ end() offset 1m)
-                                  )[14m:1m] offset 1m)
-                              )
+                          (
+                              (soak_strong_ratio and soak_last_minute_signals >= 20)
+                                < (
+                                    quantile_over_time(0.5, (soak_strong_ratio and soak_last_minute_signals >= 20)[14m:1m] offset 1m)
+                                    - 3 * 1.4826 * quantile_over_time(0.5, abs(
+                                          (soak_strong_ratio and soak_last_minute_signals >= 20)
+                                          - quantile_over_time(0.5, (soak_strong_ratio and soak_last_minute_signals >= 20)[14m:1m] @ end() offset 1m)
+                                      )[14m:1m] offset 1m)
+                                  )
+            """ + BINOMIAL_FLOOR + """
+                          )
                         or
                           (soak_strong_ratio and soak_last_minute_signals >= 20)
                             < 0.25 * quantile_over_time(0.5, (soak_strong_ratio and soak_last_minute_signals >= 20)[14m:1m] offset 1m)

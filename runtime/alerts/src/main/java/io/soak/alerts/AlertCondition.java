@@ -51,10 +51,15 @@ public sealed interface AlertCondition {
     }
 
     /**
-     * The minute's strong_ratio below median − k·1.4826·MAD of the trailing {@code window} closed minutes (only
+     * The minute's strong_ratio below median − k·spread of the trailing {@code window} closed minutes (only
      * minutes with total ≥ {@code minTotal}, at least {@code minMinutes} of them), or below
      * {@code floorFraction}·median. The minute itself needs total ≥ {@code minTotal} (a ratio of a handful of
      * decisions says nothing; no decisions at all is {@code no_signals}).
+     *
+     * <p>spread = max(1.4826·MAD, sqrt(p(1−p)/n)), p the median, n the minute's independent confirmed decisions
+     * ({@link Evaluation#independentConfirmed()}): the share of strong decisions among n has a binomial sampling
+     * noise of sqrt(p(1−p)/n) whatever the baseline's spread, so a baseline of steady (busy, or looped) minutes
+     * must not turn that noise into a collapse (issue #14).
      */
     record StrongRatioCollapse(int window, int minMinutes, long minTotal, double k, double floorFraction)
             implements AlertCondition {
@@ -77,18 +82,26 @@ public sealed interface AlertCondition {
             }
             double median = Robust.median(ratios);
             double mad = Robust.mad(ratios, median);
-            double lower = median - k * 1.4826 * mad;
+            long n = e.independentConfirmed();
+            double binomial = binomialSd(median, n);
+            double lower = median - k * Math.max(1.4826 * mad, binomial);
             double floor = floorFraction * median;
             boolean active = ratio < lower || ratio < floor;
             return Observation.of(active, ratio, String.format(Locale.ROOT,
-                    "strong_ratio=%.4f vs median %.4f, MAD %.4f: lower bound %.4f, floor %.4f (%d baseline minutes)",
-                    ratio, median, mad, lower, floor, ratios.size()));
+                    "strong_ratio=%.4f vs median %.4f, MAD %.4f, binomial sd %.4f (n=%d): lower bound %.4f, floor %.4f"
+                            + " (%d baseline minutes)",
+                    ratio, median, mad, binomial, n, lower, floor, ratios.size()));
+        }
+
+        /** sqrt(p(1−p)/n): the sampling noise of a share p over n independent decisions (0 when n is 0). */
+        static double binomialSd(double p, long n) {
+            return n <= 0 ? 0 : Math.sqrt(p * (1 - p) / n);
         }
 
         @Override
         public Map<String, Object> params() {
             return Map.of("trailing", window, "min_minutes", minMinutes, "min_total", minTotal, "mad_k", k,
-                    "floor", floorFraction);
+                    "floor", floorFraction, "spread", "max(1.4826*MAD, sqrt(p(1-p)/n))");
         }
     }
 

@@ -125,7 +125,8 @@ public final class AlertsExtension implements RunExtension {
         }
         long dropped = queueDropped(run);
         Evaluation e = new Evaluation(all.minuteStartMs(), all, minute, List.copyOf(previous),
-                Math.max(0, dropped - lastQueueDropped), exportFailures(run), health.stretches(), health.details());
+                Math.max(0, dropped - lastQueueDropped), exportFailures(run), health.stretches(), health.details(),
+                sources(run));
         lastQueueDropped = Math.max(lastQueueDropped, dropped);
         for (AlertTransition t : engine.evaluate(e)) {
             log(t);
@@ -145,6 +146,12 @@ public final class AlertsExtension implements RunExtension {
         while (previous.size() > HISTORY) {
             previous.removeFirst();
         }
+    }
+
+    /** The source's aliases (served symbol to recorded symbol): their decisions copy the recorded symbol's. */
+    private static Map<String, String> sources(RunContext run) {
+        io.soak.api.plan.SourceSpec source = run.plan() == null ? null : run.plan().source();
+        return source == null ? Map.of() : source.aliases();
     }
 
     private long queueDropped(RunContext run) {

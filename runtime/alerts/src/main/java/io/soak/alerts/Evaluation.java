@@ -17,16 +17,48 @@ import java.util.Map;
  * @param unhealthySeconds         per stage, the longest continuous unhealthy stretch seen by health ticks in
  *                                 this minute (still-unhealthy stages: the stretch so far); empty when none
  * @param unhealthyDetails         per stage, the last unhealthy detail
+ * @param sources                  served symbol to the recorded symbol whose data it replays (the source's
+ *                                 aliases); a symbol not listed carries its own data
  */
 public record Evaluation(long minuteStartMs, MinuteStats all, List<MinuteStats> rows, List<MinuteStats> previous,
                          long queueDroppedDelta, int exportConsecutiveFailures, Map<String, Double> unhealthySeconds,
-                         Map<String, String> unhealthyDetails) {
+                         Map<String, String> unhealthyDetails, Map<String, String> sources) {
 
     public Evaluation {
         rows = List.copyOf(rows);
         previous = List.copyOf(previous);
         unhealthySeconds = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(unhealthySeconds));
         unhealthyDetails = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(unhealthyDetails));
+        sources = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(sources));
+    }
+
+    /** An evaluation where every symbol carries its own data (no aliases). */
+    public Evaluation(long minuteStartMs, MinuteStats all, List<MinuteStats> rows, List<MinuteStats> previous,
+                      long queueDroppedDelta, int exportConsecutiveFailures, Map<String, Double> unhealthySeconds,
+                      Map<String, String> unhealthyDetails) {
+        this(minuteStartMs, all, rows, previous, queueDroppedDelta, exportConsecutiveFailures, unhealthySeconds,
+                unhealthyDetails, Map.of());
+    }
+
+    /**
+     * The minute's confirmed decisions that are independent trials: the {@code all} row's total with each group
+     * of symbols replaying the same recorded symbol counted once (the group's mean total; aliases replay the same
+     * events, so their decisions are copies). Without aliases, or without per-symbol rows, {@code all.total()}.
+     */
+    public long independentConfirmed() {
+        Map<String, long[]> groups = new java.util.TreeMap<>();
+        for (MinuteStats r : rows) {
+            if (!MinuteStats.ALL.equals(r.symbol())) {
+                long[] g = groups.computeIfAbsent(sources.getOrDefault(r.symbol(), r.symbol()), k -> new long[2]);
+                g[0] += r.total();
+                g[1]++;
+            }
+        }
+        double copies = 0;
+        for (long[] g : groups.values()) {
+            copies += g[0] - (double) g[0] / g[1];
+        }
+        return Math.max(0, Math.round(all.total() - copies));
     }
 
     /** Evaluation time: the end of the closed minute. */
