@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Startup and memory figures of the runtime from the built distribution (no assertions: it prints figures).
 #   1. idle: `soak bundles` boots the host with every bundle and prints host start time and RSS after a GC
-#   2. time from `soak run` to the first event handled, for a scenario (default: scenarios/engine-smoke.groovy)
+#   2. time from `soak run` to the first event handled, for a scenario (default: a counter feed at 1x)
+#   3. start to first event of scenarios/demo.groovy twice: compiled, then its classes from the scenario class cache
+#      (the manifest's startup section: docs/benchmarks.md, "Start to first event")
 # Usage: scripts/bench-runtime.sh [scenario.groovy]   (build first: mvn -q -B install -DskipTests)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -45,3 +47,14 @@ tail -n 3 "$work/run.out"
 grep -oE '"max_rss_mb" : [0-9.]+|"max_threads" : [0-9]+|"max_open_files" : [0-9]+' "$work/runs/bench/run_manifest.json" 2>/dev/null | tr '\n' ' ' || true
 echo
 echo "soak run wall time: $(( (end - start) / 1000000 )) ms"
+
+startup() { # the startup section of a run manifest, one line
+  sed -n '/"startup" : {/,/}/p' "$1" | grep -oE '"[a-z_]+" : ("[a-z]+"|[0-9-]+)' | tr -d '"' | sed 's/ : /=/' | tr '\n' ' '
+}
+echo "== start to first event, demo.groovy (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+for pass in compiled cached; do
+  JAVA_OPTS="-Dsoak.dsl.cache_dir=$work/scenario-cache" "$home/bin/soak" run "$home/scenarios/demo.groovy" \
+    --run-id "demo-$pass" --progress none --control none > "$work/demo-$pass.out" 2>&1 || true
+  echo "$pass: $(startup "$work/runs/demo-$pass/run_manifest.json")"
+  grep -E '^  startup' "$work/demo-$pass.out" || tail -n 3 "$work/demo-$pass.out"
+done

@@ -15,11 +15,41 @@ import java.util.Map;
  * Evaluates a Groovy scenario script to an immutable {@link ScenarioPlan}. Evaluation has no side effects: the
  * script reads only the environment given here (and the {@code soak.shared.data} system property for
  * {@code data()}); nothing is started. Thread-safe. The first evaluation in a JVM costs about 1–1.5 s (Groovy
- * class loading); later ones a few milliseconds. The language is documented in docs/scenarios.md.
+ * class loading); later ones a few milliseconds; with {@link #useClassCache} a later process skips the compiler. The language is documented in docs/scenarios.md.
  */
 public final class ScenarioLoader {
 
     private ScenarioLoader() {
+    }
+
+    /**
+     * How the last scenario loaded on this thread got its compiled classes, for the startup figures:
+     * {@code classes} is {@code compiled} (the Groovy compiler ran), {@code disk} (the on-disk class cache, see
+     * {@link #useClassCache}) or {@code memory} (compiled earlier in this JVM); {@code compileMs} the time to have
+     * the classes, {@code runMs} the script's own evaluation.
+     */
+    public record Timing(String classes, long compileMs, long runMs, long totalMs) {
+    }
+
+    /** The {@link Timing} of the last scenario this thread loaded successfully. */
+    public static java.util.Optional<Timing> lastTiming() {
+        ScriptEvaluator.CompileInfo i = ScriptEvaluator.lastCompile();
+        return i == null ? java.util.Optional.empty()
+                : java.util.Optional.of(new Timing(i.source(), i.compileMs(), i.runMs(), i.totalMs()));
+    }
+
+    /**
+     * Keeps the compiled classes of scenario scripts in {@code directory} (null: no disk cache, the default), keyed
+     * by the script's content and this DSL build, so that a later process skips the compiler. Safe to delete;
+     * {@code -Dsoak.dsl.cache=off} disables it.
+     */
+    public static void useClassCache(Path directory) {
+        io.soak.dsl.internal.ScriptClassCache.configure(directory);
+    }
+
+    /** The class cache directory in use, or null. */
+    public static Path classCacheDirectory() {
+        return io.soak.dsl.internal.ScriptClassCache.directory();
     }
 
     /** Loads a script file; {@code env()} reads the process environment. */

@@ -182,6 +182,23 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void latencyCriterionIsTheTotalPercentileInMilliseconds() {
+        ScenarioPlan plan = load("soak {\n  expect {\n    latency 'p99', below: 50.millis\n    latency 'max', atMost: 250\n  }\n}");
+        assertThat(plan.expectations()).anySatisfy(c -> {
+            assertThat(c.name()).isEqualTo("latency_p99_ms");
+            assertThat(c.path()).isEqualTo("latency.total.p99_ms");
+            assertThat(c.op()).isEqualTo("<");
+            assertThat(c.expected()).isEqualTo(50L);
+        });
+        assertThat(plan.expectations()).anySatisfy(c -> {
+            assertThat(c.path()).isEqualTo("latency.total.max_ms");
+            assertThat(c.op()).isEqualTo("<=");
+        });
+        assertThat(error("soak {\n  expect { latency 'p95', below: 50.millis }\n}"))
+                .startsWith("(bad.groovy, line 2) soak.expect.latency: 'p95' is not one of p50, p99, p999, max");
+    }
+
+    @Test
     void rejectsAssignmentSyntaxInsteadOfSilentlySettingAScriptVariable() {
         assertThat(error("soak {\n  duration = 5.minutes\n}"))
                 .isEqualTo("(bad.groovy, line 2) write duration 5m (without '=') in soak { }");

@@ -43,6 +43,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@code @OperationsPerInvocation}). Target ≥ 300 k msg/s. Measured on the shared 2-core build machine under
  * load (load average 3–6): all 303 k ± 74 k msg/s; per kind ≈ 575 k bookTicker, 535 k trade, 39 k depth diffs
  * (a diff carries 100–300 levels; before the ask side was stored best-last it was 12.5 k/s and all 190 k/s).
+ * Issue 16: the one-pass diff reader and the hinted book search gave depth diffs +30–50 % per CPU second
+ * ({@link HarvestParseCpu}, the steadier figure on a busy machine; docs/benchmarks.md "Depth-diff parsing").
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar HarvestParse -f 1 -wi 3 -i 5}; the data directory
  * comes from {@code -Dsoak.shared.data} (default ../shared/data).

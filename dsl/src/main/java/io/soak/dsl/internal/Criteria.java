@@ -73,6 +73,12 @@ public final class Criteria {
         return of("max_rss_mb", "resource_usage.max_rss_mb", op, v, says("peak resident memory (MB)", op, v));
     }
 
+    /** {@code latency 'p99', below: 50.millis}: receive → a decision committed in every sink (live and paced runs). */
+    public static Criterion latency(String percentile, String op, Object v) {
+        return of("latency_" + percentile + "_ms", "latency.total." + percentile + "_ms", op, v,
+                says("end-to-end latency " + percentile + " (ms, receive → committed in every sink; missing at max pace)", op, v));
+    }
+
     public static Criterion maxOpenFiles(String op, Object v) {
         return of("max_open_files", "resource_usage.max_open_files", op, v, says("peak open files", op, v));
     }

@@ -40,6 +40,7 @@ public final class ExpectContext extends BlockContext {
             case "restartWithin" -> "restartWithin 'signal', seconds: 12";
             case "maxRssMb" -> "maxRssMb below: 600";
             case "maxOpenFiles" -> "maxOpenFiles below: 256";
+            case "latency" -> "latency 'p99', below: 50.millis (p50, p99, p999 or max)";
             case "maxThreads" -> "maxThreads below: 200";
             case "harvester" -> "harvester queueDropped: 0, substreamTimeout: false, reconnectsAtMost: 3";
             case "exports" -> "exports atLeast: 60, errors: 0";
@@ -158,6 +159,21 @@ public final class ExpectContext extends BlockContext {
         enter("maxRssMb");
         Object[] c = comparison("maxRssMb", opts, Set.of());
         add(Criteria.maxRssMb((String) c[0], c[1]));
+    }
+
+    /**
+     * {@code latency 'p99', below: 50.millis}: {@code latency.total.p99_ms}, receive → a decision row committed in
+     * every sink (wall ms). A number is taken as ms. Absent at max pace (no latency there), so it fails there.
+     */
+    public void latency(Map<String, Object> opts, Object percentile) {
+        enter("latency");
+        String p = Values.text(field("latency"), percentile);
+        if (!Set.of("p50", "p99", "p999", "max").contains(p)) {
+            throw new DslError(field("latency") + ": " + Values.show(percentile) + " is not one of p50, p99, p999, max"
+                    + usage("latency"));
+        }
+        Object[] c = comparison("latency", opts, Set.of());
+        add(Criteria.latency(p, (String) c[0], c[1]));
     }
 
     /** {@code maxOpenFiles below: 256}: {@code resource_usage.max_open_files}. */

@@ -47,7 +47,6 @@ import org.codehaus.groovy.syntax.SyntaxException;
  */
 public final class ScriptEvaluator {
 
-    private static final CompilerConfiguration CONFIG = new CompilerConfiguration();
     private static final int CACHE_SIZE = 32;
     private static final long STACK_BYTES = 4L << 20;
     private static final Map<String, Class<?>> CACHE = new LinkedHashMap<>(16, 0.75f, true) {
@@ -57,10 +56,15 @@ public final class ScriptEvaluator {
         }
     };
 
-    static {
-        CONFIG.setScriptBaseClass(ScenarioScript.class.getName());
-        CONFIG.setSourceEncoding("UTF-8");
-        CONFIG.addCompilationCustomizers(new ExitGuard(), new ASTTransformationCustomizer(ThreadInterrupt.class));
+    /** The compiler configuration, made on first use: a script whose classes come from the disk cache never needs it. */
+    private static final class Compiler {
+        static final CompilerConfiguration CONFIG = new CompilerConfiguration();
+
+        static {
+            CONFIG.setScriptBaseClass(ScenarioScript.class.getName());
+            CONFIG.setSourceEncoding("UTF-8");
+            CONFIG.addCompilationCustomizers(new ExitGuard(), new ASTTransformationCustomizer(ThreadInterrupt.class));
+        }
     }
 
     private ScriptEvaluator() {
@@ -96,11 +100,15 @@ public final class ScriptEvaluator {
         String sourceName = sourceName(displayName);
         Evaluation eval = new Evaluation(displayName, sourceName, scriptFile, scriptDir, env, catalog);
         CompletableFuture<Class<?>> compiled = new CompletableFuture<>();
+        long[] compileNanos = {0L};
+        String[] from = {"compiled"};
         CompletableFuture<ScenarioPlan> done = new CompletableFuture<>();
         Thread worker = new Thread(null, () -> {
             Class<?> type;
             try {
-                type = compile(text, displayName, sourceName, hash, scan);
+                long t0 = System.nanoTime();
+                type = compile(text, displayName, sourceName, hash, scan, from);
+                compileNanos[0] = System.nanoTime() - t0;
                 compiled.complete(type);
             } catch (Throwable e) {
                 compiled.completeExceptionally(e);
@@ -114,8 +122,36 @@ public final class ScriptEvaluator {
         }, "soak-scenario-" + displayName, STACK_BYTES);
         worker.setDaemon(true);
         worker.start();
+        LAST.remove();
+        long started = System.nanoTime();
         await(compiled, limits.compile(), worker, eval, displayName, "compiling", "-Dsoak.dsl.compile_timeout_s");
-        return await(done, limits.evaluation(), worker, eval, displayName, "the script", "-Dsoak.dsl.timeout_s");
+        long compiledAt = System.nanoTime();
+        ScenarioPlan plan = await(done, limits.evaluation(), worker, eval, displayName, "the script", "-Dsoak.dsl.timeout_s");
+        LAST.set(new CompileInfo(from[0], compileNanos[0] / 1_000_000, (System.nanoTime() - compiledAt) / 1_000_000,
+                (System.nanoTime() - started) / 1_000_000));
+        return plan;
+    }
+
+    /**
+     * How the last scenario this thread loaded got its classes: {@code source} is {@code memory} (compiled earlier
+     * in this JVM), {@code disk} ({@link ScriptClassCache}) or {@code compiled}; {@code compileMs} the time to
+     * have the class, {@code runMs} the time the script itself took, {@code totalMs} both with the hand-offs.
+     */
+    public record CompileInfo(String source, long compileMs, long runMs, long totalMs) {
+    }
+
+    /** Forgets the classes compiled in this JVM (tests: the next load behaves as in a fresh process). */
+    static void forgetCompiled() {
+        synchronized (CACHE) {
+            CACHE.clear();
+        }
+    }
+
+    private static final ThreadLocal<CompileInfo> LAST = new ThreadLocal<>();
+
+    /** The {@link CompileInfo} of the last scenario this thread loaded successfully, or null. */
+    public static CompileInfo lastCompile() {
+        return LAST.get();
     }
 
     private static <T> T await(CompletableFuture<T> f, Duration limit, Thread worker, Evaluation eval,
@@ -250,17 +286,34 @@ public final class ScriptEvaluator {
         return bytes + " bytes";
     }
 
-    private static Class<?> compile(String text, String displayName, String sourceName, String hash, SourceScanner scan) {
+    private static Class<?> compile(String text, String displayName, String sourceName, String hash, SourceScanner scan,
+                                    String[] from) {
         String key = hash + "\n" + sourceName;
         synchronized (CACHE) {
             Class<?> hit = CACHE.get(key);
             if (hit != null) {
+                from[0] = "memory";
                 return hit;
             }
         }
+        String diskKey = ScriptClassCache.directory() == null ? null : ScriptClassCache.key(text, sourceName);
+        Map<String, byte[]> stored = diskKey == null ? null : ScriptClassCache.read(diskKey);
+        if (stored != null) {
+            try {
+                Class<?> type = ScriptClassCache.define(stored, ScriptEvaluator.class.getClassLoader());
+                from[0] = "disk";
+                synchronized (CACHE) {
+                    CACHE.put(key, type);
+                }
+                return type;
+            } catch (ClassNotFoundException | LinkageError e) {
+                // an entry that does not load (damaged in a way the checksum missed): compile and rewrite it
+            }
+        }
         Class<?> type;
+        Map<String, byte[]> bytes = diskKey == null ? null : new LinkedHashMap<>();
         try {
-            type = parse(text, sourceName);
+            type = parse(text, sourceName, bytes);
         } catch (MultipleCompilationErrorsException e) {
             throw compileError(displayName, text, sourceName, scan, e);
         } catch (CompilationFailedException e) {
@@ -269,13 +322,49 @@ public final class ScriptEvaluator {
         synchronized (CACHE) {
             CACHE.put(key, type);
         }
+        if (bytes != null && bytes.containsKey(type.getName())) {
+            // the script class first: the cache loads it by that position
+            Map<String, byte[]> ordered = new LinkedHashMap<>();
+            ordered.put(type.getName(), bytes.get(type.getName()));
+            ordered.putAll(bytes);
+            ScriptClassCache.write(diskKey, ordered);
+        }
         return type;
     }
 
     private static Class<?> parse(String text, String sourceName) {
+        return parse(text, sourceName, null);
+    }
+
+    /** Compiles {@code text}; the bytes of every class generated go into {@code bytes} when it is not null. */
+    private static Class<?> parse(String text, String sourceName, Map<String, byte[]> bytes) {
         // a loader per script text (never closed: the script's classes resolve through it while they run)
-        GroovyClassLoader loader = new GroovyClassLoader(ScriptEvaluator.class.getClassLoader(), CONFIG);
+        GroovyClassLoader loader = bytes == null
+                ? new GroovyClassLoader(ScriptEvaluator.class.getClassLoader(), Compiler.CONFIG)
+                : new RecordingLoader(ScriptEvaluator.class.getClassLoader(), bytes);
         return loader.parseClass(new GroovyCodeSource(text, sourceName, "/groovy/soak/scenario"), false);
+    }
+
+    /** A Groovy class loader that also hands out the bytes of the classes it defines (for {@link ScriptClassCache}). */
+    private static final class RecordingLoader extends GroovyClassLoader {
+        private final Map<String, byte[]> bytes;
+
+        RecordingLoader(ClassLoader parent, Map<String, byte[]> bytes) {
+            super(parent, Compiler.CONFIG);
+            this.bytes = bytes;
+        }
+
+        @Override
+        protected ClassCollector createCollector(org.codehaus.groovy.control.CompilationUnit unit,
+                                                 org.codehaus.groovy.control.SourceUnit su) {
+            return new ClassCollector(new InnerLoader(this), unit, su) {
+                @Override
+                protected Class createClass(byte[] code, org.codehaus.groovy.ast.ClassNode node) {
+                    bytes.put(node.getName(), code);
+                    return super.createClass(code, node);
+                }
+            };
+        }
     }
 
     private static ScenarioException compileError(String displayName, String text, String sourceName, SourceScanner scan,

@@ -81,6 +81,12 @@ class LiveSyncIT {
         assertThat(books).containsKeys("BTCUSDT", "ETHUSDT");
         books.forEach((sym, b) -> assertThat(b.get("state")).as("book of %s", sym).isEqualTo("synced"));
         assertThat(((Number) h.get("depth_snapshots_injected")).longValue()).isGreaterThanOrEqualTo(5);
+        // "a live book reaches synced within seconds of connecting": the first snapshot injected, from the source's start
+        Map<String, Map<String, Object>> sync = (Map<String, Map<String, Object>>) h.get("depth_sync");
+        for (String sym : List.of("BTCUSDT", "ETHUSDT")) {
+            assertThat(((Number) sync.get(sym).get("first_snapshot_after_ms")).longValue()).as("first snapshot of %s", sym)
+                    .isBetween(1L, 10_000L);
+        }
         Map<String, Object> reasons = (Map<String, Object>) h.get("depth_resync_reasons");
         assertThat(reasons).containsKey("pu_gap");
         assertThat(((Number) h.get("book_resyncs")).longValue()).as("the gap (and the drop) counted as resyncs").isPositive();

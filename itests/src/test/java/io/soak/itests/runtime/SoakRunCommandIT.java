@@ -64,6 +64,28 @@ class SoakRunCommandIT {
     }
 
     @Test
+    void aRunRecordsWhereItsStartWentUpToTheFirstEvent() throws Exception {
+        Path s = scenario("startup", "'pass', 'count'", "    metric 'status.processes.count.handled', '>', 0");
+        int code = soak("run", s.toString(), "--runs-dir", dir.resolve("runs").toString(), "--run-id", "start-1");
+        assertThat(code).as(out + "\n" + err).isZero();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readValue(dir.resolve("runs/start-1/run_manifest.json").toFile(), Map.class);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> startup = (Map<String, Object>) m.get("startup");
+        assertThat(startup).as("manifest startup section").isNotNull()
+                .containsKeys("command_at_ms", "config_loaded_at_ms", "scenario_classes", "scenario_compile_ms",
+                        "scenario_eval_ms", "scenario_loaded_at_ms", "host_start_ms", "host_started_at_ms",
+                        "run_started_at_ms", "first_event_ms", "first_event_cpu_ms");
+        long first = ((Number) startup.get("first_event_ms")).longValue();
+        assertThat(first).isGreaterThanOrEqualTo(((Number) startup.get("run_started_at_ms")).longValue())
+                .isGreaterThanOrEqualTo(((Number) startup.get("host_started_at_ms")).longValue())
+                .isGreaterThanOrEqualTo(((Number) startup.get("scenario_loaded_at_ms")).longValue());
+        assertThat(startup.get("scenario_classes")).isIn("compiled", "memory"); // no disk cache in-process
+        assertThat(out.toString()).containsPattern("startup \\.+ first event \\d+ ms after the JVM started");
+    }
+
+    @Test
     void failedCriterionExitsOneAndSaysWhichWithTheObservedValue() throws Exception {
         Path s = scenario("failing", "'pass', 'count'", "    metric 'status.processes.count.handled', '>', 100000000");
         int code = soak("run", s.toString(), "--runs-dir", dir.resolve("runs").toString(), "--run-id", "fail-1");

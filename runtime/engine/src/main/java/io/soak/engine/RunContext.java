@@ -35,6 +35,15 @@ public interface RunContext {
     /** The current status (health, restarts, queues, resources). */
     RunStatus status();
 
+    /**
+     * End-to-end latency so far, one short text for progress lines: {@code "p99 12.3 ms"} (receive → committed
+     * in every sink, wall ms), {@code "n/a (max-pace)"} in a max-pace simulation, {@code "-"} before the first
+     * committed decision. The figures are the manifest's {@code latency} section.
+     */
+    default String latencySummary() {
+        return "-";
+    }
+
     /** The canonical mapper: snake_case, sorted map keys, records; the one used for rows and manifests. */
     ObjectMapper json();
 }

@@ -149,6 +149,7 @@ public final class HtmlReport {
         healthChart();
         alertsChart();
         lagChart();
+        latencyTable();
         exportCharts();
         resourceCharts();
         eventTables();
@@ -230,6 +231,7 @@ public final class HtmlReport {
         kv("harvester", "queue dropped " + value(Tree.get(m, "harvester_metrics.queue_dropped")) + ", reconnects "
                 + value(Tree.get(m, "harvester_metrics.reconnect_count")) + ", substream timeout "
                 + value(Tree.get(m, "harvester_metrics.substream_timeout_detected")));
+        kv("end-to-end latency", latencyLine(m));
         kv("resources", "peak RSS " + value(Tree.get(m, "resource_usage.max_rss_mb")) + " MB, open files max "
                 + value(Tree.get(m, "resource_usage.max_open_files")) + ", threads max " + value(Tree.get(m, "resource_usage.max_threads")));
         body.append("</table>");
@@ -380,6 +382,39 @@ public final class HtmlReport {
         int n = spans.values().stream().mapToInt(List::size).sum();
         body.append("<div class=\"c\">").append(Svg.lanes("alerts", "Alert states (amber pending, red firing; the end of a span is its resolution)"
                 + (n == 0 ? ": no alert fired" : ""), rules, spans, faultMarkers(), minutes)).append("</div>");
+    }
+
+    /** Receive → committed in every sink, one line; {@code n/a (max-pace)} in a max-pace simulation. */
+    static String latencyLine(Map<String, Object> m) {
+        Object mode = Tree.get(m, "latency.mode");
+        if (!(Tree.get(m, "latency.total") instanceof Map<?, ?> t)) {
+            return mode == null ? "not recorded" : String.valueOf(mode);
+        }
+        if (num(Tree.get(t, "count")) == 0) {
+            return mode + ": no decision committed";
+        }
+        return "receive → committed p50 " + value(Tree.get(t, "p50_ms")) + " ms, p99 " + value(Tree.get(t, "p99_ms"))
+                + " ms, p99.9 " + value(Tree.get(t, "p999_ms")) + " ms, max " + value(Tree.get(t, "max_ms")) + " ms ("
+                + value(Tree.get(t, "count")) + " decisions, " + mode + ")";
+    }
+
+    private void latencyTable() {
+        body.append("<h2>End-to-end latency</h2>");
+        if (!(Tree.get(m, "latency.hops") instanceof Map)) {
+            body.append("<p><i>").append(Svg.esc(latencyLine(m))).append("</i></p>");
+            return;
+        }
+        body.append("<p>").append(Svg.esc("Wall milliseconds, mode " + value(Tree.get(m, "latency.mode"))
+                + "; the receipt is the source's stamp on the WebSocket frame, every other stamp the engine's."))
+                .append("</p><table><tr><th>hop</th><th>count</th><th>p50</th><th>p99</th><th>p99.9</th><th>max</th></tr>");
+        for (Object r : Reports.latencyRows(m)) {
+            body.append("<tr>");
+            for (String k : List.of("hop", "count", "p50_ms", "p99_ms", "p999_ms", "max_ms")) {
+                body.append("<td>").append(Svg.esc(value(Tree.get(r, k)))).append("</td>");
+            }
+            body.append("</tr>");
+        }
+        body.append("</table>");
     }
 
     private void lagChart() {

@@ -48,6 +48,13 @@ final class Reports {
         md.h2("Health").keyValues(health, "no health section in the manifest");
         md.h2("Processes").records(processes(m), "no process status in the manifest");
         md.h2("Resources").keyValues(Tree.get(m, "resource_usage"), "no resource_usage section in the manifest");
+        md.h2("End-to-end latency (ms, wall)");
+        if (!(Tree.get(m, "latency.hops") instanceof Map)) {
+            md.p("Latency: " + md.cell(Tree.get(m, "latency.mode") == null ? "not recorded" : Tree.get(m, "latency.mode")) + ".");
+        } else {
+            md.p("Mode " + md.cell(Tree.get(m, "latency.mode")) + "; total = receive → a decision row committed in every sink.");
+            md.records(latencyRows(m), "no latency recorded");
+        }
         md.h2("Harvester SLOs").keyValues(Tree.get(m, "harvester_metrics"), "no harvester_metrics section in the manifest");
         md.h2("Dual-sink parity").keyValues(Tree.get(m, "parity"), "no parity section in the manifest");
         md.h2("Minutes (report stage)").keyValues(Tree.get(m, "minutes"), "no minutes section in the manifest");
@@ -105,6 +112,30 @@ final class Reports {
         md.h2("Every transition").records(Tree.get(alerts, "transitions"), "no transition");
         md.h2("Rules in the plan").records(Tree.get(m, "plan.alerts"), "no alert rules in the plan");
         return md.toString();
+    }
+
+    /** The manifest's latency section as rows: total first, then every hop. */
+    static List<Object> latencyRows(Map<String, Object> m) {
+        List<Object> rows = new ArrayList<>();
+        Object total = Tree.get(m, "latency.total");
+        if (total instanceof Map<?, ?>) {
+            rows.add(latencyRow("total: receive_to_committed (every sink)", total));
+        }
+        Tree.map(m, "latency.hops").forEach((hop, byPart) -> {
+            if (byPart instanceof Map<?, ?> parts) {
+                parts.forEach((part, v) -> rows.add(latencyRow(hop + " " + part, v)));
+            }
+        });
+        return rows;
+    }
+
+    private static Map<String, Object> latencyRow(String hop, Object v) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("hop", hop);
+        for (String k : List.of("count", "p50_ms", "p99_ms", "p999_ms", "max_ms")) {
+            r.put(k, Tree.get(v, k));
+        }
+        return r;
     }
 
     private static List<Object> processes(Map<String, Object> m) {

@@ -39,6 +39,33 @@ class MarkdownTest {
     }
 
     @Test
+    void soakReportAndHtmlKeyFigureShowTheLatencyPerHopOrNaAtMaxPace() {
+        Map<String, Object> fig = new LinkedHashMap<>();
+        fig.put("count", 1200);
+        fig.put("p50_ms", 3.2);
+        fig.put("p99_ms", 18.5);
+        fig.put("p999_ms", 40.1);
+        fig.put("max_ms", 52.0);
+        Map<String, Object> lat = new LinkedHashMap<>();
+        lat.put("mode", "live");
+        lat.put("unit", "ms");
+        lat.put("total", fig);
+        lat.put("hops", Map.of("receive_to_handled", Map.of("signal", fig), "receive_to_committed", Map.of("jsonl", fig)));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("run_id", "r1");
+        m.put("latency", lat);
+        String report = Reports.soak(m, ZoneId.of("UTC"), Json.canonical());
+        assertThat(report).contains("## End-to-end latency (ms, wall)")
+                .contains("| total: receive_to_committed (every sink) | 1200 | 3.2 | 18.5 | 40.1 | 52 |")
+                .contains("| receive_to_handled signal |").contains("| receive_to_committed jsonl |");
+        assertThat(HtmlReport.latencyLine(m)).isEqualTo(
+                "receive → committed p50 3.2 ms, p99 18.5 ms, p99.9 40.1 ms, max 52 ms (1200 decisions, live)");
+        Map<String, Object> max = Map.of("run_id", "r2", "latency", Map.of("mode", "n/a (max-pace)"));
+        assertThat(Reports.soak(max, ZoneId.of("UTC"), Json.canonical())).contains("Latency: n/a (max-pace).");
+        assertThat(HtmlReport.latencyLine(max)).isEqualTo("n/a (max-pace)");
+    }
+
+    @Test
     void faultReportListsOperatorActions() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("run_id", "r1");

@@ -84,6 +84,18 @@ final class BenchCommand implements Callable<Integer> {
             description = "How long to wait for the bundles the plan needs (default 30).")
     long bundleTimeoutSeconds;
 
+    @Option(names = "--live", description = "The latency benchmark instead (LiveBench): a LIVE run against the feed "
+            + "emulator on 127.0.0.1 per load factor (default scenario <home>/scenarios/bench-live.groovy).")
+    boolean live;
+
+    @Option(names = "--loads", paramLabel = "<n,n>", defaultValue = "1,10",
+            description = "--live: load factors, each a run serving that many times the scenario's symbols (default 1,10).")
+    String liveLoads;
+
+    @Option(names = "--minutes", paramLabel = "<m>", defaultValue = "3",
+            description = "--live: minutes of each run (decimals allowed; default 3).")
+    double liveMinutes;
+
     @Override
     public Integer call() throws Exception {
         Launcher launcher = root.launcher();
@@ -98,11 +110,16 @@ final class BenchCommand implements Callable<Integer> {
             // data() in the scenario reads this property first
             System.setProperty("soak.shared.data", data.toAbsolutePath().normalize().toString());
         }
-        Path script = scenario != null ? scenario : launcher.home().resolve("scenarios").resolve("bench-e2e.groovy");
+        Path script = scenario != null ? scenario : launcher.home().resolve("scenarios")
+                .resolve(live ? "bench-live.groovy" : "bench-e2e.groovy");
         if (!Files.isRegularFile(script)) {
             throw new UserException(Launcher.INVALID, "scenario not found: " + script);
         }
         ScenarioPlan plan = ScenarioLoader.load(script, launcher.env());
+        if (live) {
+            RunCommand.requireData(plan, script, launcher.env());
+            return new LiveBench(this, launcher).run(plan, script, defaults(launcher));
+        }
         if (plan.mode() != Mode.REPLAY) {
             throw new UserException(Launcher.INVALID, "soak bench measures replays; " + script + " is " + plan.mode().id());
         }

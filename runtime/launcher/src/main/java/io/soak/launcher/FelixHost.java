@@ -86,6 +86,7 @@ public final class FelixHost implements AutoCloseable {
     });
     private final long startedNanos = System.nanoTime();
     private volatile long readyNanos;
+    private volatile long readyEpochMillis;
 
     private FelixHost(HostConfig config, Framework framework) {
         this.config = config;
@@ -140,6 +141,7 @@ public final class FelixHost implements AutoCloseable {
             throw new HostException("cannot start the OSGi framework: " + e.getMessage(), e);
         }
         host.readyNanos = System.nanoTime();
+        host.readyEpochMillis = System.currentTimeMillis();
         LOG.info("host started in {} ms: {} bundles", host.startupMillis(), framework.getBundleContext().getBundles().length - 1);
         return host;
     }
@@ -196,6 +198,11 @@ public final class FelixHost implements AutoCloseable {
     }
 
     /** Milliseconds from {@link #start} to every bundle installed and started. */
+    /** When the host was started (wall clock, epoch milliseconds). */
+    public long readyEpochMillis() {
+        return readyEpochMillis;
+    }
+
     public long startupMillis() {
         return TimeUnit.NANOSECONDS.toMillis(readyNanos - startedNanos);
     }

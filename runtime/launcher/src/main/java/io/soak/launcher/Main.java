@@ -11,6 +11,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        StartupFigures.mainEntered();
+        // compiled scenario classes are kept between processes (docs/benchmarks.md, "Start to first event")
+        io.soak.dsl.ScenarioLoader.useClassCache(classCacheDir());
         // a thread dying of an uncaught exception is logged as one line (stack trace with --verbose), not the
         // JVM's default multi-line dump on stderr
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> org.slf4j.LoggerFactory.getLogger(Main.class)
@@ -25,5 +28,19 @@ public final class Main {
             return;
         }
         System.exit(code);
+    }
+
+    /** {@code -Dsoak.dsl.cache_dir}, else {@code $XDG_CACHE_HOME/soak/scenarios}, else {@code ~/.cache/soak/scenarios}. */
+    static Path classCacheDir() {
+        String dir = System.getProperty("soak.dsl.cache_dir");
+        if (dir != null && !dir.isBlank()) {
+            return Path.of(dir);
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
+            return Path.of(xdg, "soak", "scenarios");
+        }
+        String home = System.getProperty("user.home");
+        return home == null || home.isBlank() || "?".equals(home) ? null : Path.of(home, ".cache", "soak", "scenarios");
     }
 }

@@ -106,9 +106,9 @@ final class RunCommand implements Callable<Integer> {
         if (given != null) {
             refuseTaken(RunDirectory.of(runsDir, given));
         }
-        io.soak.dsl.ConfigCatalog catalog = Catalogs.of(launcher.home());
-        Settings defaults = defaults(launcher, catalog);
-        // The host boots while Groovy compiles the scenario: both take a second or two and neither needs the
+        StartupFigures startup = new StartupFigures();
+        startup.put("command_at_ms", sinceJvmStart());
+        // The host boots while the configuration is read and Groovy compiles the scenario: neither needs the
         // other, so the time from `soak run` to the first event is the longer of the two, not their sum.
         // The id is known before the plan (the host's hot/ is named after it): a generated one takes the
         // scenario file's name, which is the scenario's name in every shipped script.
@@ -116,10 +116,15 @@ final class RunCommand implements Callable<Integer> {
         // this run's own hot/ (beside, not inside, the run directory, which the engine claims as new)
         Path hot = hotDir != null ? hotDir : runsDir.resolve(".hot").resolve(id);
         HostBoot boot = HostBoot.begin(launcher.home(), hot);
-        long loadStart = System.nanoTime();
+        long loadStart = 0;
         ScenarioPlan plan;
+        Settings defaults;
         try {
-            plan = ClusterRole.apply(plan(launcher, catalog), role, node, kafka);
+            io.soak.dsl.ConfigCatalog catalog = Catalogs.of(launcher.home());
+            defaults = defaults(launcher, catalog);
+            startup.put("config_loaded_at_ms", sinceJvmStart());
+            loadStart = System.nanoTime();
+            plan = ClusterRole.apply(plan(launcher, catalog), role, node, kafka); // a cluster node: its role's share
             CaptureFilesCheck.check(plan); // exit 2 naming the file, before the run starts
         } catch (Exception | Error e) {
             boot.discard();
@@ -127,10 +132,17 @@ final class RunCommand implements Callable<Integer> {
         }
         long loadMs = (System.nanoTime() - loadStart) / 1_000_000;
         long loadedAt = sinceJvmStart();
+        io.soak.dsl.ScenarioLoader.lastTiming().ifPresent(t -> {
+            startup.put("scenario_classes", t.classes());
+            startup.put("scenario_compile_ms", t.compileMs());
+            startup.put("scenario_eval_ms", t.runMs());
+        });
+        startup.put("scenario_load_ms", loadMs);
+        startup.put("scenario_loaded_at_ms", loadedAt);
         SignalGuard guard = launcher.handleSignals() ? new SignalGuard(Duration.ofMinutes(5)) : null;
         int code = Launcher.RUNTIME_FAILURE;
         try {
-            code = execute(launcher, plan, defaults, id, guard, boot, loadMs, loadedAt);
+            code = execute(launcher, plan, defaults, id, guard, boot, loadMs, loadedAt, startup);
             return code;
         } finally {
             removeTemporaryFiles(runsDir.resolve(id));
@@ -167,15 +179,20 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int execute(Launcher launcher, ScenarioPlan plan, Settings defaults, String id, SignalGuard guard,
-                        HostBoot boot, long loadMs, long loadedAt) throws Exception {
+                        HostBoot boot, long loadMs, long loadedAt, StartupFigures startup) throws Exception {
         PrintWriter out = launcher.out();
+        long waitStart = System.nanoTime();
         try (FelixHost host = boot.await()) {
+            startup.put("host_wait_ms", (System.nanoTime() - waitStart) / 1_000_000);
+            startup.put("host_start_ms", host.startupMillis());
+            startup.put("host_started_at_ms", StartupFigures.sinceJvmStart(host.readyEpochMillis()));
             try {
                 host.requireFactories(PlanRequirements.of(plan), Duration.ofSeconds(bundleTimeoutSeconds));
             } catch (UnknownKindException e) {
                 throw new UserException(Launcher.INVALID, e.getMessage() + " (" + plan.scriptFile() + ")", e);
             }
-            List<RunExtension> extensions = Extensions.create(plan, defaults);
+            List<RunExtension> extensions = new java.util.ArrayList<>(Extensions.create(plan, defaults));
+            extensions.add(startup);
             Map<String, String> versions = new TreeMap<>(host.bundleVersions());
             versions.put("runtime", Manifests.runtimeVersion());
             RunConsoleWiring wiring = RunConsoleWiring.before(host, extensions, plan,
@@ -193,7 +210,8 @@ final class RunCommand implements Callable<Integer> {
             RunDirectory dir = new RunDirectory(run.runDirectory());
             Files.createDirectories(dir.logs());
             RunLog.attach(dir.logFile());
-            LOG.info("scenario {} loaded in {} ms ({} ms after the JVM started)", plan.name(), loadMs, loadedAt);
+            LOG.info("scenario {} loaded in {} ms ({} ms after the JVM started; classes {}, compile {} ms)", plan.name(), loadMs,
+                    loadedAt, startup.get("scenario_classes"), startup.get("scenario_compile_ms"));
             if (guard != null) {
                 guard.attach(run);
             }
@@ -201,7 +219,8 @@ final class RunCommand implements Callable<Integer> {
                     + (plan.mode() == io.soak.api.plan.Mode.REPLAY ? " " + plan.pace() : "") + ", "
                     + PlanSummary.human(plan.duration()) + ") -> " + run.runDirectory());
             out.flush();
-            FirstEventProbe probe = FirstEventProbe.watch(run);
+            FirstEventProbe probe = FirstEventProbe.watch(run, startup);
+            startup.put("run_started_at_ms", probe.startedAtMillis);
             RunOutcome outcome;
             try (RunConsoleWiring.Live live = wiring.start(run, host, plan, launcher, progress, controlMode)) {
                 outcome = run.run();
@@ -362,13 +381,17 @@ final class RunCommand implements Callable<Integer> {
         private volatile long firstMillis = -1;
         private volatile boolean stop;
 
-        private FirstEventProbe(SoakRun run) {
+        private FirstEventProbe(SoakRun run, StartupFigures startup) {
             long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
             thread = new Thread(() -> {
                 while (!stop && firstMillis < 0) {
                     try {
                         if (run.status().stages().stream().anyMatch(s -> s.handled() > 0)) {
                             firstMillis = System.currentTimeMillis() - jvmStart;
+                            if (startup != null) {
+                                startup.put("first_event_ms", firstMillis);
+                                startup.put("first_event_cpu_ms", StartupFigures.processCpuMillis());
+                            }
                             return;
                         }
                     } catch (RuntimeException e) {
@@ -380,8 +403,8 @@ final class RunCommand implements Callable<Integer> {
             thread.setDaemon(true);
         }
 
-        static FirstEventProbe watch(SoakRun run) {
-            FirstEventProbe p = new FirstEventProbe(run);
+        static FirstEventProbe watch(SoakRun run, StartupFigures startup) {
+            FirstEventProbe p = new FirstEventProbe(run, startup);
             p.thread.start();
             return p;
         }

@@ -89,6 +89,7 @@ final class BinanceFeedEmulator implements FeedEmulator {
     private final AtomicLong corruptSent = new AtomicLong();
     private final AtomicLong snapshotsSent = new AtomicLong();
     private final AtomicLong pongTimeouts = new AtomicLong();
+    private final AtomicLong pingsSent = new AtomicLong();
     private final AtomicLong sessionCuts = new AtomicLong();
     private final AtomicLong limitDisconnects = new AtomicLong();
     private final AtomicLong exchangeTimeWaits = new AtomicLong();
@@ -340,6 +341,7 @@ final class BinanceFeedEmulator implements FeedEmulator {
             long k = age / interval;
             long kPrev = Math.max(0, age - 250_000_000L) / interval;
             if (k > 0 && k != kPrev) {
+                pingsSent.incrementAndGet();
                 c.ping();
             }
         }
@@ -403,73 +405,10 @@ final class BinanceFeedEmulator implements FeedEmulator {
         }
     }
 
-    /** Messages read ahead of the pacer (pacer thread only), so a loop seam can be reordered before it is sent. */
-    private final java.util.ArrayDeque<RawMessage> ahead = new java.util.ArrayDeque<>();
-    private boolean sourceEnded;
-    private static final int LOOKAHEAD = 4096;
-
     private RawMessage nextMessage() throws java.io.IOException {
-        while (!sourceEnded && ahead.size() < LOOKAHEAD) {
-            RawMessage m;
-            synchronized (source) {
-                m = source.next();
-            }
-            if (m == null) {
-                sourceEnded = true;
-                break;
-            }
-            ahead.addLast(m);
-            String stream = CaptureTransform.streamOf(m.text());
-            if (stream != null && stream.endsWith("@depthSnapshot")) {
-                reorderSeam(StreamNames.symbol(stream));
-            }
+        synchronized (source) {
+            return source.next();
         }
-        return ahead.pollFirst();
-    }
-
-    /**
-     * A looped recording's snapshot just entered the look-ahead while the symbol's book is anchored (a loop seam):
-     * the diffs of the new pass that precede it and are older than it ({@code u < lastUpdateId}) are replaced, at
-     * the place of the first of them, by one seam message that takes every client's book to the snapshot's.
-     */
-    private void reorderSeam(String sym) {
-        EmulatorBook book = books.get(sym);
-        if (book == null || !book.anchored()) {
-            return;
-        }
-        RawMessage snap = ahead.pollLast();
-        long l = EmulatorBook.number(snap.text(), "\"lastUpdateId\":");
-        List<RawMessage> kept = new ArrayList<>(ahead.size());
-        RawMessage firstOld = null;
-        RawMessage lastOld = null;
-        int at = -1;
-        for (RawMessage m : ahead) {
-            String st = CaptureTransform.streamOf(m.text());
-            if (st != null && st.startsWith(sym + "@") && StreamNames.isDiff(StreamNames.kind(st))
-                    && EmulatorBook.number(ClientSession.payload(m.text()), "\"u\":") < l) {
-                if (firstOld == null) {
-                    firstOld = m;
-                    at = kept.size();
-                }
-                lastOld = m;
-                continue;
-            }
-            kept.add(m);
-        }
-        if (firstOld == null) {
-            ahead.addLast(snap); // nothing of the new pass before it: EmulatorBook.snapshot repairs forward
-            return;
-        }
-        String f = ClientSession.payload(firstOld.text());
-        String z = ClientSession.payload(lastOld.text());
-        String seam = "{\"stream\":\"" + sym + "@depthSeam\",\"diff\":\"" + CaptureTransform.streamOf(firstOld.text())
-                + "\",\"U\":" + EmulatorBook.number(f, "\"U\":") + ",\"pu\":" + EmulatorBook.number(f, "\"pu\":")
-                + ",\"u\":" + EmulatorBook.number(z, "\"u\":") + ",\"E\":" + EmulatorBook.number(z, "\"E\":")
-                + ",\"T\":" + EmulatorBook.number(z, "\"T\":") + ",\"s\":\"" + sym.toUpperCase(Locale.ROOT) + "\",\"data\":"
-                + ClientSession.payload(snap.text()) + "}";
-        kept.add(at, new RawMessage(firstOld.receivedNanos(), seam));
-        ahead.clear();
-        ahead.addAll(kept);
     }
 
     private synchronized long latency() {
@@ -493,18 +432,6 @@ final class BinanceFeedEmulator implements FeedEmulator {
         }
         String sym = StreamNames.symbol(stream);
         String kind = StreamNames.kind(stream);
-        if (kind.equals("depthSeam")) {
-            int d = text.indexOf("\"data\":");
-            String head = text.substring(0, d);
-            String diffStream = head.substring(head.indexOf("\"diff\":\"") + 8, head.indexOf('"', head.indexOf("\"diff\":\"") + 8));
-            String sent = books.computeIfAbsent(sym, k -> new EmulatorBook()).seamDiff(diffStream, sym.toUpperCase(Locale.ROOT),
-                    text.substring(d + 7, text.length() - 1), EmulatorBook.number(head, "\"U\":"),
-                    EmulatorBook.number(head, "\"pu\":"), EmulatorBook.number(head, "\"u\":"),
-                    EmulatorBook.number(head, "\"E\":"), EmulatorBook.number(head, "\"T\":"));
-            deliver(diffStream, sent);
-            derivedDepth(sym, sent);
-            return;
-        }
         if (kind.equals("depthSnapshot")) {
             books.computeIfAbsent(sym, k -> new EmulatorBook()).snapshot(text);
             if (opt.streamSnapshots()) {
@@ -514,6 +441,9 @@ final class BinanceFeedEmulator implements FeedEmulator {
         }
         if (StreamNames.isDiff(kind)) {
             String sent = books.computeIfAbsent(sym, k -> new EmulatorBook()).diff(text);
+            if (sent == null) {
+                return; // recorded before a loop seam's snapshot: the bridging diff takes the book past it
+            }
             deliver(stream, sent);
             derivedDepth(sym, sent);
             return;
@@ -994,6 +924,7 @@ final class BinanceFeedEmulator implements FeedEmulator {
         d.put("handshakes_refused", refusedHandshakes.get());
         d.put("live_requests", clients.stream().mapToLong(c -> c.requests.get()).sum());
         d.put("error_replies", clients.stream().mapToLong(c -> c.errors.get()).sum());
+        d.put("pings_sent", pingsSent.get());
         d.put("pong_timeouts", pongTimeouts.get());
         d.put("session_cuts_24h", sessionCuts.get());
         d.put("limit_disconnects", limitDisconnects.get());
@@ -1002,6 +933,7 @@ final class BinanceFeedEmulator implements FeedEmulator {
         restRequests.forEach((k, v) -> rest.put(k, v.get()));
         d.put("rest_requests", rest);
         d.put("loop_seams_repaired", books.values().stream().mapToLong(EmulatorBook::seams).sum());
+        d.put("loop_seam_stale_diffs", books.values().stream().mapToLong(EmulatorBook::seamStaleDiffs).sum());
         d.put("slow_client_drops", clients.stream().mapToLong(c -> c.dropped.get()).sum());
         d.put("faults", new ArrayList<>(faults));
         synchronized (source) {

@@ -14,12 +14,17 @@ import java.util.TreeMap;
  * works for a client joining at any time, and builds the partial books ({@code depth5/10/20}). Prices and
  * quantities are kept as the exchange's strings; text scanning only (the diff format is fixed).
  *
- * <p>Loop seams: when the recording starts again, its snapshot line arrives while the book is anchored. The
+ * <p>Loop seams: when the recording starts again, its (seam) snapshot arrives while the book is anchored. The
  * book is not re-anchored silently (a client that followed the diffs across the seam would then disagree with
- * the REST snapshot, and could hold stale levels that cross the new pass's prices): the true book of the new pass
- * (its snapshot plus the diffs of the new pass already applied) is compared with the current one, and the
- * difference (absolute quantities, 0 for a level that is gone) is folded into the next diff sent, so every client
- * that follows the stream holds the true book again after it. Thread-safe (the pacer writes, REST reads).
+ * the REST snapshot, and could hold stale levels that cross the new pass's prices). When the snapshot is ahead of
+ * the book ({@code lastUpdateId} above the last {@code u} sent, always so at a loop seam), the diffs recorded
+ * before it ({@code u < lastUpdateId}) are not sent (counted, {@link #seamStaleDiffs()}), and the bridging diff
+ * ({@code u ≥ lastUpdateId}) is sent as the difference from the current book to the true one (the snapshot plus
+ * that diff: absolute quantities, 0 for a level that is gone) with {@code pu} = the last {@code u} sent: a client
+ * following Binance's procedure sees one unbroken {@code pu} chain across the seam and holds the true book after
+ * the bridging diff, like the REST snapshot. When the book is already past the snapshot (a snapshot recorded late,
+ * mid-stream), the difference between the book and the snapshot plus the diffs after it is folded into the next
+ * diff sent instead. Thread-safe (the pacer writes, REST reads).
  */
 final class EmulatorBook {
 
@@ -36,13 +41,28 @@ final class EmulatorBook {
     private long lastE;
     private long lastT;
     private long seams;
+    private long seamStale;
+    /** A loop seam's snapshot ahead of the book, waiting for its bridging diff: its lastUpdateId, else -1. */
+    private long seamAt = -1;
+    private TreeMap<String, String> seamBids;
+    private TreeMap<String, String> seamAsks;
     private String partial; // the last partial book seen (synthetic markets have no diff stream)
 
     /** The recording's snapshot (a wrapped {@code <sym>@depthSnapshot} line): anchors, or repairs at a loop seam. */
     synchronized void snapshot(String text) {
         long l = number(text, "\"lastUpdateId\":");
         if (anchored) {
-            seam(text, l);
+            if (l > lastU) {
+                seamBids = new TreeMap<>(PRICE.reversed());
+                seamAsks = new TreeMap<>(PRICE);
+                apply(seamBids, array(text, "\"bids\":"));
+                apply(seamAsks, array(text, "\"asks\":"));
+                seamAt = l;
+                repairBids.clear();
+                repairAsks.clear();
+            } else {
+                seam(text, l);
+            }
             return;
         }
         bids.clear();
@@ -103,6 +123,13 @@ final class EmulatorBook {
             early.addLast(text);
             return text;
         }
+        if (seamAt >= 0) {
+            if (number(text, "\"u\":") < seamAt) {
+                seamStale++;
+                return null;
+            }
+            return bridge(text);
+        }
         if (!repairBids.isEmpty() || !repairAsks.isEmpty()) {
             text = fold(fold(text, "\"b\":", repairBids), "\"a\":", repairAsks);
             repairBids.clear();
@@ -152,34 +179,37 @@ final class EmulatorBook {
     }
 
     /**
-     * A loop seam reordered by the emulator: the new pass's snapshot ({@code snapshotData}) replaces the diffs of
-     * that pass that came before it ({@code first}, {@code prev}, {@code last}: their ids). Returns the one diff
-     * message clients get instead: the difference from the current book to the snapshot (absolute quantities, 0
-     * for a level that is gone), carrying those ids, so the chain continues and the book is true again after it.
+     * The bridging diff of a pending seam snapshot, as it is sent: the difference from the current book to the
+     * snapshot plus this diff, with this diff's ids and times but {@code pu} = the last {@code u} sent.
      */
-    synchronized String seamDiff(String diffStream, String symbolUpper, String snapshotData, long first, long prev, long last,
-                                 long e, long t) {
-        TreeMap<String, String> tb = new TreeMap<>(PRICE.reversed());
-        TreeMap<String, String> ta = new TreeMap<>(PRICE);
-        apply(tb, array(snapshotData, "\"bids\":"));
-        apply(ta, array(snapshotData, "\"asks\":"));
+    private String bridge(String text) {
+        apply(seamBids, array(text, "\"b\":"));
+        apply(seamAsks, array(text, "\"a\":"));
         TreeMap<String, String> db = new TreeMap<>(PRICE.reversed());
         TreeMap<String, String> da = new TreeMap<>(PRICE);
-        difference(bids, tb, db);
-        difference(asks, ta, da);
+        difference(bids, seamBids, db);
+        difference(asks, seamAsks, da);
+        String data = ClientSession.payload(text);
+        int s1 = data.indexOf("\"s\":\"") + 5;
+        String symbolUpper = s1 < 5 ? "" : data.substring(s1, data.indexOf('"', s1));
+        long prev = lastU;
         StringBuilder b = new StringBuilder(8192);
-        b.append("{\"stream\":\"").append(diffStream).append("\",\"data\":{\"e\":\"depthUpdate\",\"E\":").append(e)
-                .append(",\"T\":").append(t).append(",\"s\":\"").append(symbolUpper).append("\",\"U\":").append(first)
-                .append(",\"u\":").append(last).append(",\"pu\":").append(prev).append(",\"b\":");
+        int s0 = text.indexOf("\"stream\":\"") + 10;
+        b.append("{\"stream\":\"").append(text, s0, text.indexOf('"', s0))
+                .append("\",\"data\":{\"e\":\"depthUpdate\",\"E\":").append(number(data, "\"E\":"))
+                .append(",\"T\":").append(number(data, "\"T\":")).append(",\"s\":\"").append(symbolUpper)
+                .append("\",\"U\":").append(Math.max(number(data, "\"U\":"), prev + 1))
+                .append(",\"u\":").append(number(data, "\"u\":")).append(",\"pu\":").append(prev).append(",\"b\":");
         levels(b, db, Integer.MAX_VALUE);
         b.append(",\"a\":");
         levels(b, da, Integer.MAX_VALUE);
-        String text = b.append("}}").toString();
-        repairBids.clear();
-        repairAsks.clear();
-        applyDiff(text);
+        String out = b.append("}}").toString();
+        seamAt = -1;
+        seamBids = null;
+        seamAsks = null;
+        applyDiff(out);
         seams++;
-        return text;
+        return out;
     }
 
     /** A partial book message of a synthetic market (kept for the REST snapshot when there is no diff stream). */
@@ -193,6 +223,11 @@ final class EmulatorBook {
 
     synchronized long seams() {
         return seams;
+    }
+
+    /** Diffs of a new pass recorded before its seam snapshot, not sent. */
+    synchronized long seamStaleDiffs() {
+        return seamStale;
     }
 
     /**

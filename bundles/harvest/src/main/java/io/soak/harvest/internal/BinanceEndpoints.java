@@ -56,6 +56,14 @@ record BinanceEndpoints(String wsBase, String restBase, boolean legacy) {
         return new BinanceEndpoints(ws, rest, l.equals("legacy"));
     }
 
+    /** {@code url} as it may be shown or written: the user-info of its authority (credentials) masked. */
+    static String shown(String url) {
+        return url == null ? null : USER_INFO.matcher(url).replaceFirst("$1***@");
+    }
+
+    /** scheme:// then the authority up to its last '@' (the authority ends at the first '/', '?' or '#'). */
+    private static final java.util.regex.Pattern USER_INFO = java.util.regex.Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#]*@");
+
     /** The REST base that goes with a WebSocket base: Binance's own hosts, else the same host and port over HTTP. */
     static String restFor(String ws) {
         if (ws.equalsIgnoreCase(PRODUCTION_WS)) {

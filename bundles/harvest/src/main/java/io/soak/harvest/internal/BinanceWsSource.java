@@ -97,13 +97,13 @@ final class BinanceWsSource implements FeedSource {
                     s.integer("reconnect.max_ms", 5000), s.integer("reconnect.reset_after_s", 300) * 1000);
             connections.add(new WsConnection(r.name(), r.url(), r.streams(), context, client, backoff, new Events()));
         }
-        context.metrics().fact("endpoint", endpoints.wsBase());
+        context.metrics().fact("endpoint", BinanceEndpoints.shown(endpoints.wsBase()));
         context.metrics().fact("endpoint_layout", endpoints.legacy() ? "legacy" : "split");
-        context.metrics().fact("rest_endpoint", endpoints.restBase());
+        context.metrics().fact("rest_endpoint", BinanceEndpoints.shown(endpoints.restBase()));
         publish();
         timers.add(context.scheduler().scheduleAtFixedRate(1_000_000_000L, 1_000_000_000L, this::publish));
         for (WsConnection c : connections) {
-            LOG.info("connecting {} ({} streams) to {}", c.name, c.streams.size(), c.url);
+            LOG.info("connecting {} ({} streams) to {}", c.name, c.streams.size(), BinanceEndpoints.shown(c.url));
             c.connect();
         }
     }

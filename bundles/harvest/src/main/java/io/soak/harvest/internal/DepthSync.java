@@ -8,7 +8,8 @@ import java.util.TreeMap;
  * The source's half of Binance's documented local order book procedure (USDⓈ-M): it watches every diff-depth
  * frame it hands to the ingress ({@code U}, {@code u}, {@code pu} read by a text scan) and says when a symbol
  * needs a REST snapshot: after a connection opened (at the first diff buffered, so the snapshot is taken after
- * the stream started), after a {@code pu} ≠ previous {@code u} break, after a diff frame the ingress dropped,
+ * the stream started), after a {@code pu} ≠ previous {@code u} break, after a diff frame the ingress dropped
+ * (counted and fetched at the next diff it delivers: frames refused while the run stops are no resync),
  * and again when a fetched snapshot cannot anchor the buffered stream (older than the first buffered diff, or
  * so slow that the harvester's 256-diff buffer overflowed). The harvest stage applies the rules themselves
  * (drop {@code u < lastUpdateId}, start at {@code U ≤ lastUpdateId ≤ u}, then {@code pu} = previous {@code u})
@@ -24,6 +25,7 @@ final class DepthSync {
         boolean need = true;
         String reason = "connect";
         boolean inFlight;
+        boolean dropPending; // a diff the ingress refused, counted at the next delivered one
         long prevU = -1;
         long firstU = -1;
         int diffsSinceRequest;
@@ -49,6 +51,7 @@ final class DepthSync {
     synchronized void connectionOpened(boolean reconnect) {
         books.values().forEach(b -> {
             b.prevU = -1;
+            b.dropPending = false; // the reconnect re-fetches anyway
             mark(b, reconnect ? "reconnect" : "connect", false);
         });
     }
@@ -64,6 +67,11 @@ final class DepthSync {
             return false;
         }
         if (!delivered) {
+            // counted when a later diff is delivered: once the run is stopping the ingress refuses every frame
+            // (before the source is stopped), and that is no resync
+            b.dropPending = true;
+        } else if (b.dropPending) {
+            b.dropPending = false;
             mark(b, "ingress_dropped", true);
         } else if (b.prevU >= 0 && prev != b.prevU) {
             mark(b, "pu_gap", true);
@@ -96,7 +104,7 @@ final class DepthSync {
             return false;
         }
         b.inFlight = false;
-        if (b.need) { // a break happened while the request was under way: its answer is of no use
+        if (b.need || b.dropPending) { // a break or a lost diff while the request was under way: of no use
             return false;
         }
         if (lastUpdateId < b.firstU) {

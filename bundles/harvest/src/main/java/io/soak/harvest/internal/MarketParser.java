@@ -25,6 +25,8 @@ final class MarketParser {
 
     private final JsonFactory factory = new JsonFactory();
     private final StreamTable streams = new StreamTable();
+    private final boolean fastDiffs;
+    private long fastDiffsParsed;
 
     // scratch of the message being parsed
     private StreamInfo info;
@@ -57,6 +59,21 @@ final class MarketParser {
     private static final int AP = 16;
     private static final int AQ = 32;
 
+    /** A parser with the fast path for diff-depth updates ({@link #parseDiff}). */
+    MarketParser() {
+        this(true);
+    }
+
+    /** {@code fastDiffs} false: every message through Jackson (the reference the fast path is tested against). */
+    MarketParser(boolean fastDiffs) {
+        this.fastDiffs = fastDiffs;
+    }
+
+    /** Diff-depth updates the fast path parsed (the others went through Jackson). */
+    long fastDiffsParsed() {
+        return fastDiffsParsed;
+    }
+
     /** The stream of the last message parsed (also when it failed after the envelope named it), or null. */
     StreamInfo lastStream() {
         return info;
@@ -73,6 +90,19 @@ final class MarketParser {
      * @throws MalformedMessageException when it is not JSON, not an envelope of a known stream, or lacks a field
      */
     Object parse(RawMessage raw) throws MalformedMessageException {
+        if (fastDiffs) {
+            reset();
+            ParsedDepth d;
+            try {
+                d = parseDiff(raw);
+            } catch (RuntimeException ex) {
+                d = null; // not expected; the Jackson path gives the message its outcome
+            }
+            if (d != null) {
+                fastDiffsParsed++;
+                return d;
+            }
+        }
         reset();
         try (JsonParser p = factory.createParser(raw.text())) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -325,6 +355,397 @@ final class MarketParser {
 
     private static long orZero(long v) {
         return v == NONE ? 0 : v;
+    }
+
+    // ---- the fast path for diff-depth updates ------------------------------------------------------------------
+    //
+    // A depth diff carries 100-300 [price, quantity] levels; through Jackson each is four tokens, two strings and
+    // two decimal parses. parseDiff() reads the exact shape Binance sends ({"stream":"<sym>@depth@..","data":{..,
+    // "b":[["p","q"],..],"a":[..]}}) in one pass over the characters, straight into the primitive level arrays.
+    // It accepts only a strict subset of what the Jackson path accepts, with the same values (the same
+    // Decimals.parse, the same checks): anything else (an escape, a number that is not a plain integer, a field
+    // the diff does not use, a duplicate, a bad value, a syntax error) returns null and the message is parsed
+    // again by the Jackson path, which gives every malformed message its reason exactly as before.
+
+    private char[] buf = new char[8192];
+    private int pos;
+    private int end;
+
+    private static final int F_E = 1;
+    private static final int F_T = 2;
+    private static final int F_FIRST = 4;
+    private static final int F_U = 8;
+    private static final int F_PU = 16;
+    private static final int F_B = 32;
+    private static final int F_A = 64;
+    private static final int HEAD = 96;
+
+    /** The diff update of a well-formed diff-depth message, or null (anything else: the Jackson path decides). */
+    private ParsedDepth parseDiff(RawMessage raw) {
+        String text = raw.text();
+        int n = text.length();
+        // most messages are not diffs: tell from the stream name without copying ({"stream":"<sym>@depth[@..]")
+        if (n < 16 || n > (1 << 22) || !text.startsWith("{\"stream\":\"")) {
+            return null;
+        }
+        int at = text.indexOf('@', 11);
+        if (at < 0 || at > HEAD - 8 || at + 6 >= n || !text.startsWith("depth", at + 1)
+                || (text.charAt(at + 6) != '@' && text.charAt(at + 6) != '"')) {
+            return null;
+        }
+        if (n > buf.length) {
+            buf = new char[Math.max(n, buf.length * 2)];
+        }
+        int head = Math.min(n, HEAD);
+        text.getChars(0, head, buf, 0);
+        end = head;
+        pos = 1;
+        if (!ws() || !key("stream") || !colon() || !ws() || buf[pos] != '"') {
+            return null;
+        }
+        int s0 = ++pos;
+        int s1 = stringEnd();
+        if (s1 < 0) {
+            return null;
+        }
+        info = streams.lookup(buf, s0, s1 - s0);
+        if (info.kind != StreamInfo.Kind.DIFF_DEPTH) {
+            return null;
+        }
+        pos = s1 + 1;
+        if (n > head) {
+            text.getChars(head, n, buf, head);
+        }
+        end = n;
+        boolean data = false;
+        boolean seamSeen = false;
+        while (true) {
+            if (!ws()) {
+                return null;
+            }
+            char c = buf[pos++];
+            if (c == '}') {
+                break;
+            }
+            if (c != ',' || !ws() || buf[pos] != '"') {
+                return null;
+            }
+            if (match("data")) {
+                if (data || !colon() || !ws() || buf[pos] != '{') {
+                    return null;
+                }
+                pos++;
+                if (!diffData()) {
+                    return null;
+                }
+                data = true;
+            } else if (match("seam")) {
+                if (seamSeen || !colon() || !ws()) {
+                    return null;
+                }
+                if (literal("true")) {
+                    seam = true;
+                } else if (!literal("false")) {
+                    return null;
+                }
+                seamSeen = true;
+            } else {
+                return null; // a field the envelope of a diff does not have
+            }
+        }
+        while (pos < end) {
+            char c = buf[pos++];
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                return null;
+            }
+        }
+        if (!data || (have & F_B) == 0 || (have & F_A) == 0 || (have & F_FIRST) == 0 || (have & F_U) == 0
+                || (have & F_E) == 0) {
+            return null;
+        }
+        return new ParsedDepth(false, info.symbol, info.name, firstU, u, pu, bids.prices(), bids.quantities(),
+                asks.prices(), asks.quantities(), e, raw.receivedNanos());
+    }
+
+    /** The members of {@code data} after its '{', through its '}'. Uses {@link #have} for the fields seen. */
+    private boolean diffData() {
+        if (!ws()) {
+            return false;
+        }
+        if (buf[pos] == '}') {
+            pos++;
+            return true;
+        }
+        while (true) {
+            if (!ws() || buf[pos] != '"') {
+                return false;
+            }
+            int k0 = pos + 1;
+            int k1 = stringEnd(k0);
+            if (k1 < 0) {
+                return false;
+            }
+            pos = k1 + 1;
+            if (!colon() || !ws()) {
+                return false;
+            }
+            int len = k1 - k0;
+            int bit = 0;
+            if (len == 1) {
+                switch (buf[k0]) {
+                    case 'E' -> bit = F_E;
+                    case 'T' -> bit = F_T;
+                    case 'U' -> bit = F_FIRST;
+                    case 'u' -> bit = F_U;
+                    case 'b' -> bit = F_B;
+                    case 'a' -> bit = F_A;
+                    case 'p', 'q', 'B', 'A', 'm', 't' -> {
+                        return false; // fields of other kinds: the Jackson path decides what they mean here
+                    }
+                    default -> bit = 0;
+                }
+            } else if (len == 2 && buf[k0] == 'p' && buf[k0 + 1] == 'u') {
+                bit = F_PU;
+            } else if (isKey(k0, len, "bids") || isKey(k0, len, "asks") || isKey(k0, len, "lastUpdateId")) {
+                return false;
+            }
+            if (bit != 0) {
+                if ((have & bit) != 0) {
+                    return false; // a duplicate
+                }
+                have |= bit;
+                switch (bit) {
+                    case F_E -> e = plainLong();
+                    case F_T -> t = plainLong();
+                    case F_FIRST -> firstU = plainLong();
+                    case F_U -> u = plainLong();
+                    case F_PU -> pu = plainLong();
+                    case F_B -> {
+                        if (!fastLevels(bids, true)) {
+                            return false;
+                        }
+                        bidLevels = true;
+                    }
+                    default -> {
+                        if (!fastLevels(asks, false)) {
+                            return false;
+                        }
+                        askLevels = true;
+                    }
+                }
+                if (bit < F_B && pos < 0) {
+                    return false;
+                }
+            } else if (!skipScalar()) {
+                return false;
+            }
+            if (!ws()) {
+                return false;
+            }
+            char c = buf[pos++];
+            if (c == '}') {
+                return true;
+            }
+            if (c != ',') {
+                return false;
+            }
+        }
+    }
+
+    /** [["p","q"], ...] into {@code into}; false on anything but that shape with valid values. */
+    private boolean fastLevels(Levels into, boolean bidSide) {
+        if (buf[pos] != '[') {
+            return false;
+        }
+        pos++;
+        if (!ws()) {
+            return false;
+        }
+        if (buf[pos] == ']') {
+            pos++;
+            return true;
+        }
+        while (true) {
+            if (!ws() || buf[pos] != '[') {
+                return false;
+            }
+            pos++;
+            double px = fastDecimal();
+            if (Double.isNaN(px) || !(px > 0) || px == Double.POSITIVE_INFINITY) {
+                return false;
+            }
+            if (!ws() || buf[pos] != ',') {
+                return false;
+            }
+            pos++;
+            double q = fastDecimal();
+            if (Double.isNaN(q) || !(q >= 0) || q == Double.POSITIVE_INFINITY) {
+                return false;
+            }
+            if (!ws() || buf[pos] != ']') {
+                return false;
+            }
+            pos++;
+            into.add(px, q);
+            if (!ws()) {
+                return false;
+            }
+            char c = buf[pos++];
+            if (c == ']') {
+                return true;
+            }
+            if (c != ',') {
+                return false;
+            }
+        }
+    }
+
+    /** A quoted plain decimal ("61800.30"), or NaN when it is anything else. */
+    private double fastDecimal() {
+        if (!ws() || buf[pos] != '"') {
+            return Double.NaN;
+        }
+        int d0 = ++pos;
+        while (pos < end) {
+            char c = buf[pos];
+            if (c == '"') {
+                break;
+            }
+            if ((c < '0' || c > '9') && c != '.') {
+                return Double.NaN;
+            }
+            pos++;
+        }
+        if (pos >= end || pos == d0) {
+            return Double.NaN;
+        }
+        int d1 = pos++;
+        try {
+            return Decimals.parse(buf, d0, d1 - d0);
+        } catch (NumberFormatException ex) {
+            return Double.NaN;
+        }
+    }
+
+    /** A plain JSON integer of at most 18 digits; sets {@link #pos} to -1 when it is anything else. */
+    private long plainLong() {
+        int i = pos;
+        boolean neg = false;
+        if (i < end && buf[i] == '-') {
+            neg = true;
+            i++;
+        }
+        int d0 = i;
+        long v = 0;
+        while (i < end && buf[i] >= '0' && buf[i] <= '9') {
+            v = v * 10 + (buf[i] - '0');
+            i++;
+        }
+        int digits = i - d0;
+        if (digits == 0 || digits > 18 || (digits > 1 && buf[d0] == '0')
+                || (i < end && (buf[i] == '.' || buf[i] == 'e' || buf[i] == 'E'))) {
+            pos = -1;
+            return 0;
+        }
+        pos = i;
+        return neg ? -v : v;
+    }
+
+    /** Skips a string without escapes, a plain integer, true, false or null. */
+    private boolean skipScalar() {
+        char c = buf[pos];
+        if (c == '"') {
+            int e1 = stringEnd(pos + 1);
+            if (e1 < 0) {
+                return false;
+            }
+            pos = e1 + 1;
+            return true;
+        }
+        if (c == '-' || (c >= '0' && c <= '9')) {
+            plainLong();
+            return pos >= 0;
+        }
+        return literal("true") || literal("false") || literal("null");
+    }
+
+    /** Skips JSON whitespace; false at the end of the input. */
+    private boolean ws() {
+        while (pos < end) {
+            char c = buf[pos];
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                return true;
+            }
+            pos++;
+        }
+        return false;
+    }
+
+    private boolean colon() {
+        if (!ws() || buf[pos] != ':') {
+            return false;
+        }
+        pos++;
+        return true;
+    }
+
+    /** The quoted key {@code k} at {@link #pos} (which is at its quote): consumed when it is that key. */
+    private boolean match(String k) {
+        int k0 = pos + 1;
+        int k1 = stringEnd(k0);
+        if (k1 < 0 || !isKey(k0, k1 - k0, k)) {
+            return false;
+        }
+        pos = k1 + 1;
+        return true;
+    }
+
+    private boolean key(String k) {
+        return buf[pos] == '"' && match(k);
+    }
+
+    private boolean isKey(int off, int len, String k) {
+        if (len != k.length()) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            if (buf[off + i] != k.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean literal(String word) {
+        int len = word.length();
+        if (pos + len > end) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            if (buf[pos + i] != word.charAt(i)) {
+                return false;
+            }
+        }
+        pos += len;
+        return true;
+    }
+
+    private int stringEnd() {
+        return stringEnd(pos);
+    }
+
+    /** The index of the closing quote of a string whose characters start at {@code from}; -1 for escapes, controls, no end. */
+    private int stringEnd(int from) {
+        for (int i = from; i < end; i++) {
+            char c = buf[i];
+            if (c == '"') {
+                return i;
+            }
+            if (c == '\\' || c < 0x20) {
+                return -1;
+            }
+        }
+        return -1;
     }
 
     /** A growable pair of primitive arrays, reused across messages. */

@@ -68,6 +68,7 @@ final class WsConnection {
     private long attempts;
     private long failures;
     private long opens;
+    private long outages;
     private long losses;
     private long planned;
     private long retries;
@@ -193,7 +194,7 @@ final class WsConnection {
                 }
                 LOG.info("{} connection re-established after {} attempt(s): {}", name, troubleBackoffs.size(), troubleReason);
             } else {
-                LOG.info("{} connection open: {}", name, url);
+                LOG.info("{} connection open: {}", name, BinanceEndpoints.shown(url));
             }
             troubleReason = null;
             troubleBackoffs.clear();
@@ -235,13 +236,15 @@ final class WsConnection {
                 }
                 lastFailure = why;
                 if (troubleReason == null) {
+                    // one outage, one reconnect (DOMAIN.md: real reconnects, SLO <= 3 per hour), however many
+                    // attempts it takes; a feed that never connects is one outage too (and fails live_connected)
                     troubleReason = why;
+                    outages++;
+                    ctx.metrics().increment("reconnect_count");
                 }
                 long delay = backoff.next();
                 troubleBackoffs.add(delay);
                 retries++;
-                // every retry after an unplanned loss or a failed attempt is a reconnect (issue: a dead feed showed 0)
-                ctx.metrics().increment("reconnect_count");
                 ctx.metrics().increment("reconnect_attempts");
                 LOG.warn("{} connection {} ({}); reconnecting in {} ms", name, wasConnected ? "lost" : "failed", why, delay);
                 ctx.scheduler().schedule(delay * 1_000_000L, this::connect);
@@ -254,7 +257,7 @@ final class WsConnection {
     /** This connection's accounting for the harvester section of the manifest. */
     synchronized Map<String, Object> describe(long now) {
         Map<String, Object> d = new LinkedHashMap<>();
-        d.put("url", url);
+        d.put("url", BinanceEndpoints.shown(url));
         d.put("streams", streams.size());
         d.put("state", connected ? "connected" : stopped ? "stopped" : "disconnected");
         d.put("connected_ever", connectedEver);
@@ -263,7 +266,8 @@ final class WsConnection {
         d.put("opens", opens);
         d.put("unplanned_losses", losses);
         d.put("planned_reconnects", planned);
-        d.put("reconnect_count", retries);
+        d.put("reconnect_count", outages);
+        d.put("reconnect_attempts", retries);
         d.put("disconnected_ms", downNanos(now) / 1_000_000);
         d.put("attempt_outcomes", new TreeMap<>(outcomes));
         d.put("last_failure", lastFailure);

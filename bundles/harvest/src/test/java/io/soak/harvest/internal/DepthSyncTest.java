@@ -34,6 +34,30 @@ class DepthSyncTest {
     }
 
     @Test
+    void aDiffRefusedAsTheRunStopsIsNoResync() {
+        // the engine's ingress refuses every frame once the run is stopping, before the source is stopped: a LIVE
+        // run's manifest counted one ingress_dropped resync per diff book at its end (LiveSyncIT)
+        DepthSync s = new DepthSync(List.of("BTCUSDT"), 0);
+        assertThat(s.onDiff("BTCUSDT", 100, 110, 90, true, 1)).isTrue();
+        assertThat(s.onSnapshot("BTCUSDT", 105, 2)).isTrue();
+        assertThat(s.onDiff("BTCUSDT", 111, 120, 110, true, 3)).isFalse();
+        assertThat(s.onDiff("BTCUSDT", 121, 130, 120, false, 4)).isFalse();
+        assertThat(s.onDiff("BTCUSDT", 131, 140, 130, false, 5)).isFalse();
+        assertThat(s.resyncs()).as("no diff delivered after the refused ones").isZero();
+        assertThat(s.reasons()).isEmpty();
+    }
+
+    @Test
+    void aSnapshotAnsweredAfterADroppedDiffIsNotInjected() {
+        DepthSync s = new DepthSync(List.of("BTCUSDT"), 0);
+        assertThat(s.onDiff("BTCUSDT", 100, 110, 90, true, 1)).isTrue();
+        assertThat(s.onDiff("BTCUSDT", 111, 120, 110, false, 2)).isFalse();
+        assertThat(s.onSnapshot("BTCUSDT", 105, 3)).as("a diff was lost while it was fetched").isFalse();
+        assertThat(s.onDiff("BTCUSDT", 121, 130, 120, true, 4)).isTrue();
+        assertThat(s.reasons()).containsEntry("ingress_dropped", 1L);
+    }
+
+    @Test
     void readsUpdateIdsFromTheFrameText() {
         String f = "{\"stream\":\"btcusdt@depth@0ms\",\"data\":{\"e\":\"depthUpdate\",\"E\":1,\"U\":5123107832006,\"u\":5123107837557,\"pu\":5123107831937,\"b\":[]}}";
         int d = f.indexOf("\"data\"");

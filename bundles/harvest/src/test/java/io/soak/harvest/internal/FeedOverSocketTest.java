@@ -322,8 +322,31 @@ class FeedOverSocketTest {
     }
 
     @Test
+    @Timeout(60)
+    void anOutageWithRefusedAttemptsIsOneReconnectPerConnectionNotOnePerAttempt() throws Exception {
+        // live60 showed reconnect_count 6 for one 3 s feed-drop: 3 refused attempts on each of 2 connections. DOMAIN.md:
+        // reconnect_count counts real reconnects (SLO <= 3 per hour); the attempts are reconnect_attempts.
+        List<String> files = List.of(SharedData.file(SharedData.BTC).toString());
+        SourceSpec spec = emulated(files, "2x", List.of("BTCUSDT"));
+        Settings fast = new Settings(Map.of("reconnect.initial_ms", 200, "reconnect.max_ms", 300));
+        try (FeedEmulator emulator = new BinanceEmulatorFactory().start(spec, 1);
+             Pipeline p = new Pipeline(withEndpoint(spec, emulator.endpoint()), fast, runDir)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> "connected".equals(p.connection("public").get("state"))
+                    && "connected".equals(p.connection("market").get("state")));
+            emulator.inject(new FaultSpec(Duration.ZERO, "feed-drop", "", Duration.ofMillis(1_500), Map.of()));
+            await().atMost(Duration.ofSeconds(20)).until(() -> p.metrics.counter("reconnect_attempts") >= 4
+                    && ((Number) p.connection("public").getOrDefault("opens", 0)).intValue() >= 2
+                    && ((Number) p.connection("market").getOrDefault("opens", 0)).intValue() >= 2);
+            assertThat(p.metrics.counter("reconnect_attempts")).as("refused attempts are counted as attempts").isGreaterThanOrEqualTo(4);
+            assertThat(p.metrics.counter("reconnect_count")).as("one outage of two connections").isEqualTo(2);
+            assertThat(p.connection("public")).containsEntry("reconnect_count", 1L);
+            assertThat(p.connection("market")).containsEntry("reconnect_count", 1L);
+        }
+    }
+
+    @Test
     @Timeout(30)
-    void aFeedThatNeverAnswersCountsEveryFailedAttemptAndTheTimeWithoutAConnection() throws Exception {
+    void aFeedThatNeverAnswersCountsItsOutageEveryFailedAttemptAndTheTimeWithoutAConnection() throws Exception {
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort(); // closed again: nothing listens there
@@ -333,7 +356,8 @@ class FeedOverSocketTest {
         Settings fast = new Settings(Map.of("reconnect.initial_ms", 50, "reconnect.max_ms", 100));
         try (Pipeline p = new Pipeline(spec, fast, runDir)) {
             await().atMost(Duration.ofSeconds(20)).until(() -> p.metrics.counter("connect_failures") >= 6);
-            assertThat(p.metrics.counter("reconnect_count")).as("every failed attempt is a reconnect").isGreaterThanOrEqualTo(5);
+            assertThat(p.metrics.counter("reconnect_attempts")).as("every failed attempt is counted").isGreaterThanOrEqualTo(5);
+            assertThat(p.metrics.counter("reconnect_count")).as("one outage per connection, never 0 for a dead feed").isEqualTo(2);
             assertThat(p.metrics.facts.get("feed_connected_ever")).isEqualTo(false);
             await().atMost(Duration.ofSeconds(5)).until(() -> ((Number) p.metrics.facts.get("feed_disconnected_ms")).longValue() > 0);
             assertThat(p.connection("public")).containsEntry("connected_ever", false).containsEntry("state", "disconnected");

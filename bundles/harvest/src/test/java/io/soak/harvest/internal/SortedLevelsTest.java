@@ -36,4 +36,40 @@ class SortedLevelsTest {
         }
         assertThat(bids.topPrices(5)).containsExactly(12.0, 11.0, 10.0);
     }
+
+    @Test
+    void theHintedSearchFindsWhatABinarySearchFinds() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(16);
+        for (boolean bidSide : new boolean[] {true, false}) {
+            SortedLevels side = new SortedLevels(bidSide, 500);
+            java.util.TreeMap<Double, Double> model = new java.util.TreeMap<>(bidSide
+                    ? java.util.Comparator.<Double>reverseOrder() : java.util.Comparator.<Double>naturalOrder());
+            for (int op = 0; op < 200_000; op++) {
+                // runs of nearby prices (as a diff sends them) and jumps anywhere
+                double px = 1000 + (r.nextInt(10) == 0 ? r.nextInt(2000) : (op % 300)) * 0.5 - 500;
+                double qty = r.nextInt(4) == 0 ? 0 : 1 + r.nextInt(100);
+                side.set(px, qty);
+                if (qty == 0) {
+                    model.remove(px);
+                } else {
+                    model.put(px, qty);
+                }
+                while (model.size() > 500) {
+                    model.pollLastEntry(); // the level farthest from the top
+                }
+                if (op % 997 == 0) {
+                    double probe = 1000 + r.nextInt(2000) * 0.25 - 500;
+                    double key = bidSide ? probe : -probe;
+                    double[] keys = new double[side.size()];
+                    double[] top = side.topPrices(side.size());
+                    for (int i = 0; i < keys.length; i++) {
+                        keys[keys.length - 1 - i] = bidSide ? top[i] : -top[i];
+                    }
+                    assertThat(side.find(key)).isEqualTo(java.util.Arrays.binarySearch(keys, key));
+                }
+            }
+            assertThat(side.topPrices(1000)).containsExactly(model.keySet().stream().mapToDouble(Double::doubleValue).toArray());
+            assertThat(side.topQuantities(1000)).containsExactly(model.values().stream().mapToDouble(Double::doubleValue).toArray());
+        }
+    }
 }

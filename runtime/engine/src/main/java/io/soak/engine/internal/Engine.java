@@ -83,6 +83,8 @@ public final class Engine {
     final List<StageSlot> slots = new ArrayList<>();
     final Map<String, StageSlot> slotByName = new LinkedHashMap<>();
     final List<SinkWriter> sinks = new ArrayList<>();
+    /** End-to-end latency histograms (live and paced; nothing recorded at max pace). Set up with the clock. */
+    Latency latency = new Latency(true, false, 1.0);
     /** Stage → "old → new" bundle versions of every swap with a jar (manifest {@code versions.swapped}). */
     final Map<String, String> swappedVersions = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final ConcurrentHashMap<String, EngineMetrics> metrics = new ConcurrentHashMap<>();
@@ -328,8 +330,6 @@ public final class Engine {
             // the run ends when the cluster says so (upstream done); the duration plus a grace bounds it
             endNanos = anchor[0] + plan.duration().toNanos()
                     + (long) (merged.integer("cluster.end_grace_ms", 120_000) * 1_000_000L * pace);
-            registry.addListener(registryListener);
-            return;
         } else if (plan.mode() == Mode.REPLAY) {
             long first = intake.openReplay();
             startNanos = first >= 0 ? first : wallNowNanos();
@@ -338,10 +338,17 @@ public final class Engine {
             startNanos = wallNowNanos();
             clock = new EngineClock.Scaled(startNanos, 1.0);
         }
-        endNanos = startNanos + plan.duration().toNanos();
-        if (cluster != null) {
-            cluster.announceStart(startNanos, wallNowNanos());
+        if (sourceNode) {
+            endNanos = startNanos + plan.duration().toNanos();
+            if (cluster != null) {
+                cluster.announceStart(startNanos, wallNowNanos());
+            }
         }
+        latency = new Latency(sim, plan.mode() == Mode.LIVE, plan.mode() == Mode.LIVE ? 1.0 : plan.pace().multiplier());
+        for (StageSlot s : slots) {
+            s.handledLatency = latency.hop("receive_to_handled." + s.name);
+        }
+        bus.traceLatency(latency);
         registry.addListener(registryListener);
     }
 
@@ -391,12 +398,15 @@ public final class Engine {
             // simulated feed for nothing (docs/engine.md). Virtual time keeps the run deterministic.
             long commitMs = sim ? merged.integer("sinks.simulation_commit_interval_ms", 60_000) : interval;
             SinkWriter w = new SinkWriter(this, type, f, ctx, m, batch, commitMs);
+            w.traceLatency(latency);
+            w.groupCommit = !sim && merged.flag("sinks.group_commit", true);
             w.open();
             sinks.add(w);
             if (!sim) {
                 w.startThread();
             }
         }
+        latency.sinks(sinks.size());
         // downstream first: report, broker, signal, harvest
         for (int i = slots.size() - 1; i >= 0; i--) {
             supervisor.launchInstance(slots.get(i), null);

@@ -67,6 +67,16 @@ final class ExtensionContext implements RunContext, Scheduler {
     }
 
     @Override
+    public String latencySummary() {
+        Latency l = engine.latency;
+        if (!l.enabled) {
+            return Latency.MAX_PACE;
+        }
+        double p99 = l.totalP99Ms();
+        return p99 < 0 ? "-" : String.format(java.util.Locale.ROOT, "p99 %.1f ms", p99);
+    }
+
+    @Override
     public ObjectMapper json() {
         return engine.json;
     }

@@ -23,6 +23,7 @@ final class InProcessTransport implements Transport {
     private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
     private Topic rawTopic;
     private RowMaker rows;
+    private Latency latency;
 
     InProcessTransport(Engine engine) {
         this.engine = engine;
@@ -37,6 +38,17 @@ final class InProcessTransport implements Transport {
     void ready(RowMaker rowMaker) {
         this.rows = rowMaker;
         this.rawTopic = topic(Topics.RAW);
+    }
+
+    /** Set-up (after {@link #ready}): latency histograms of the sink topics' publication. */
+    void traceLatency(Latency l) {
+        this.latency = l;
+        for (Topic t : topics.values()) {
+            if (t.toSinks) {
+                t.receiveToPublished = l.hop("receive_to_published." + t.name);
+                t.handledToPublished = l.hop("handled_to_published." + t.name);
+            }
+        }
     }
 
     @Override
@@ -87,7 +99,7 @@ final class InProcessTransport implements Transport {
                 t.dropped++;
                 return false;
             }
-            Envelope e = new Envelope(t.name, t.seq + 1, engine.clock.nanos(), m);
+            Envelope e = new Envelope(t.name, t.seq + 1, engine.clock.nanos(), m, m.receivedNanos());
             if (!in.inbox.offer(e)) {
                 t.dropped++;
                 engine.metrics("source").increment("queue_dropped");
@@ -123,7 +135,7 @@ final class InProcessTransport implements Transport {
         synchronized (t) {
             t.seq++;
             t.published++;
-            Envelope e = new Envelope(t.name, t.seq, engine.clock.nanos(), m);
+            Envelope e = new Envelope(t.name, t.seq, engine.clock.nanos(), m, m.receivedNanos());
             for (StageSlot c : t.consumers) {
                 deliverBlocking(c, e, null);
             }
@@ -149,14 +161,20 @@ final class InProcessTransport implements Transport {
             }
             return;
         }
+        long origin = from == null ? 0 : from.origin;
         if (engine.cluster != null) {
-            publishCluster(from, t, payload);
+            publishCluster(from, t, payload, origin);
             return;
         }
         synchronized (t) {
             long seq = ++t.seq;
             t.published++;
-            Envelope e = new Envelope(topicName, seq, engine.clock.nanos(), payload);
+            long now = engine.clock.nanos();
+            Envelope e = new Envelope(topicName, seq, now, payload, origin);
+            if (origin != 0 && t.receiveToPublished != null) {
+                latency.record(t.receiveToPublished, origin, now);
+                latency.record(t.handledToPublished, from.handledAtNanos, now);
+            }
             for (StageSlot c : t.consumers) {
                 deliverBlocking(c, e, from);
             }
@@ -174,7 +192,7 @@ final class InProcessTransport implements Transport {
      * ({@code seq * 64 + k}), so a node that replays a partition after a failover publishes the same numbers;
      * emissions of timers take {@code 2^62 + n}. Rows keep the topic's own counter (1, 2, … on this node).
      */
-    private void publishCluster(StageSlot from, Topic t, Object payload) throws InterruptedException {
+    private void publishCluster(StageSlot from, Topic t, Object payload, long origin) throws InterruptedException {
         synchronized (t) {
             long seq;
             if (from != null && from.originIn >= 0) {
@@ -190,7 +208,7 @@ final class InProcessTransport implements Transport {
             long now = engine.clock.nanos();
             t.seq++;
             t.published++;
-            Envelope e = new Envelope(t.name, seq, now, payload);
+            Envelope e = new Envelope(t.name, seq, now, payload, origin);
             for (StageSlot c : t.consumers) {
                 deliverBlocking(c, e, from);
             }
@@ -259,9 +277,15 @@ final class InProcessTransport implements Transport {
             return;
         }
         Row r = rows.row(e);
+        boolean traced = !engine.sim && e.originNanos() != 0 && Topics.DECISION.equals(e.topic()) && latency != null;
+        if (traced) {
+            latency.rowOut(e.seq(), e.originNanos());
+        }
         for (SinkWriter w : sinks) {
             if (engine.sim) {
                 w.accept(r);
+            } else if (traced) {
+                w.put(new SinkWriter.Traced(r, e.originNanos(), e.timeNanos()));
             } else {
                 w.put(r);
             }

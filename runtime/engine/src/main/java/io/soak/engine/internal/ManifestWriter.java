@@ -124,6 +124,7 @@ final class ManifestWriter {
             sinkTree.put(w.type, t);
         }
         m.put("sinks", sinkTree);
+        m.put("latency", e.latency.tree());
         Map<String, Object> src = new LinkedHashMap<>();
         src.put("type", e.plan.source().type());
         src.put("messages_read", e.intake.messagesRead);

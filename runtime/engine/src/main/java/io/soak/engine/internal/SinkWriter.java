@@ -28,6 +28,8 @@ final class SinkWriter {
     final EngineMetrics metrics;
     private final int batchRows;
     private final long commitIntervalNanos;
+    /** Threaded: commit whenever the queue is empty and rows wait ({@code sinks.group_commit}). */
+    boolean groupCommit;
     private final Engine engine;
     private Sink sink;
     private final List<Row> uncommitted = new ArrayList<>();
@@ -43,8 +45,58 @@ final class SinkWriter {
     private volatile long lastCommitNanos = Long.MIN_VALUE;
     private int maxUncommitted;
 
+    // latency (threaded): decision rows with a receipt stamp, accepted since the last commit
+    /** A row and its stamps: receipt of the raw message it descends from, publication of its event. */
+    record Traced(Row row, long origin, long published) {
+    }
+
+    private Latency latency;
+    private org.HdrHistogram.Histogram publishedToCommitted;
+    private org.HdrHistogram.Histogram receiveToCommitted;
+    private long[] tracedSeq = new long[64];
+    private long[] tracedOrigin = new long[64];
+    private long[] tracedPublished = new long[64];
+    private int traced;
+
+    void traceLatency(Latency l) {
+        latency = l;
+        publishedToCommitted = l.hop("published_to_committed." + type);
+        receiveToCommitted = l.hop("receive_to_committed." + type);
+    }
+
+    private void track(Traced t) {
+        if (traced == tracedSeq.length) {
+            tracedSeq = java.util.Arrays.copyOf(tracedSeq, traced * 2);
+            tracedOrigin = java.util.Arrays.copyOf(tracedOrigin, traced * 2);
+            tracedPublished = java.util.Arrays.copyOf(tracedPublished, traced * 2);
+        }
+        tracedSeq[traced] = t.row().seq();
+        tracedOrigin[traced] = t.origin();
+        tracedPublished[traced] = t.published();
+        traced++;
+    }
+
+    /** After a successful commit: the commit stamp of every traced row it made durable. */
+    private void committedTraced() {
+        if (traced == 0 || latency == null) {
+            return;
+        }
+        long now = engine.clock.nanos();
+        for (int i = 0; i < traced; i++) {
+            latency.record(publishedToCommitted, tracedPublished[i], now);
+            latency.record(receiveToCommitted, tracedOrigin[i], now);
+            latency.rowCommitted(tracedSeq[i], now);
+        }
+        traced = 0;
+        if (tracedSeq.length > 4096) {
+            tracedSeq = new long[64];
+            tracedOrigin = new long[64];
+            tracedPublished = new long[64];
+        }
+    }
+
     // threaded
-    private ArrayBlockingQueue<Row> queue;
+    private ArrayBlockingQueue<Object> queue;
     private Thread thread;
     private volatile boolean closing;
     private long lastCommitWall;
@@ -159,6 +211,7 @@ final class SinkWriter {
                 sink.commit();
                 metrics.increment("commits");
                 lastCommitNanos = engine.clock.nanos();
+                committedTraced();
                 metrics.add("rows_committed", uncommitted.size());
                 uncommitted.clear();
                 written = 0;
@@ -240,7 +293,7 @@ final class SinkWriter {
     }
 
     /** Threaded: hands a row to the writer thread, blocking while its queue is full. */
-    void put(Row row) throws InterruptedException {
+    void put(Object row) throws InterruptedException {
         while (!queue.offer(row, 100, TimeUnit.MILLISECONDS)) {
             if (failed || !thread.isAlive()) {
                 metrics.increment("rows_lost");
@@ -250,7 +303,7 @@ final class SinkWriter {
     }
 
     private void threadLoop() {
-        List<Row> drained = new ArrayList<>(batchRows);
+        List<Object> drained = new ArrayList<>(batchRows);
         try {
             while (true) {
                 if (slow() && !closing) {
@@ -260,18 +313,28 @@ final class SinkWriter {
                     metrics.increment("slow_waits");
                     continue;
                 }
-                Row first = queue.poll(20, TimeUnit.MILLISECONDS);
+                Object first = queue.poll(20, TimeUnit.MILLISECONDS);
                 if (first != null) {
                     drained.add(first);
                     queue.drainTo(drained, batchRows - 1);
-                    for (Row r : drained) {
-                        accept(r);
+                    for (Object o : drained) {
+                        if (o instanceof Traced t) {
+                            if (!failed) {
+                                track(t);
+                            }
+                            accept(t.row());
+                        } else {
+                            accept((Row) o);
+                        }
                     }
                     drained.clear();
                 } else if (closing && queue.isEmpty()) {
                     break;
                 }
-                if (System.nanoTime() - lastCommitWall >= commitIntervalNanos || crashPending) {
+                // group commit (latency): rows are committed as soon as nothing more waits in the queue, so a
+                // row waits for one commit at most, and rows that came together share it
+                boolean idle = groupCommit && uncommitted.size() > 0 && queue.isEmpty();
+                if (idle || System.nanoTime() - lastCommitWall >= commitIntervalNanos || crashPending) {
                     commit();
                     lastCommitWall = System.nanoTime();
                 }

@@ -108,9 +108,15 @@ final class StageRunner implements Runnable {
                     return;
                 }
                 s.handled++;
-                s.lastProgress = clock.nanos();
+                long end = clock.nanos();
+                s.lastProgress = end;
+                // latency: the engine's stamp at the end of handle; its emissions carry the event's receipt
+                s.origin = e.originNanos();
+                s.handledAtNanos = end;
+                s.engine.latency.record(s.handledLatency, s.origin, end);
                 c.flush();
                 s.originIn = -1;
+                s.origin = 0;
                 s.done++;
                 if (s.sup.pendingRecovery != null) {
                     supervisor.recovered(s);
@@ -119,6 +125,7 @@ final class StageRunner implements Runnable {
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
         } catch (Throwable ex) {
+            s.origin = 0;
             c.discard();
             supervisor.stageDied(s, g, ex instanceof StageSlot.InjectedCrash ? "crash" : "exception: "
                     + StageSlot.oneLine(ex), ex);

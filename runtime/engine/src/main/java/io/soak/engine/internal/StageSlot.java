@@ -60,6 +60,11 @@ final class StageSlot {
 
     // progress
     volatile long handled;
+    /** Latency: receipt → end of this stage's handle (null at max pace). */
+    org.HdrHistogram.Histogram handledLatency;
+    /** Runner thread only: receipt stamp of the event whose emissions are being published (0: none), and when its handle ended. */
+    long origin;
+    long handledAtNanos;
     /** Threaded: events put into the inbox, and events handled with their emissions published (quiescence). */
     final AtomicLong enqueued = new AtomicLong();
     final AtomicLong discarded = new AtomicLong();

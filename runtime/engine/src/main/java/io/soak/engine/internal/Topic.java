@@ -12,6 +12,9 @@ final class Topic {
     StageSlot[] consumers = new StageSlot[0];
     boolean toSinks;
     boolean observed;
+    /** Latency of the sink topics (null otherwise and at max pace). */
+    org.HdrHistogram.Histogram receiveToPublished;
+    org.HdrHistogram.Histogram handledToPublished;
 
     Topic(String name) {
         this.name = name;

@@ -70,9 +70,10 @@ public final class Progress implements AutoCloseable {
         long strongPct = f.confirmed() == 0 ? 0 : Math.round(100.0 * f.strong() / f.confirmed());
         return String.format(Locale.ROOT,
                 "engine %s wall %dm%02ds | minute %d/%d | %,.0f msg/s | decisions %,d (strong %d%%) | %s | alerts %d firing"
-                        + " | exports %d ok %d failed | reconnects %d | restarts %d",
+                        + " | exports %d ok %d failed | reconnects %d | restarts %d | e2e %s",
                 engine, wall / 60, wall % 60, f.minute(), plannedMinutes, f.msgsPerSec(), f.decisions(), strongPct,
-                f.health(), f.alertsFiring().size(), f.exportsOk(), f.exportsFailed(), f.reconnects(), f.restarts());
+                f.health(), f.alertsFiring().size(), f.exportsOk(), f.exportsFailed(), f.reconnects(), f.restarts(),
+                f.latency());
     }
 
     private void lineLoop() {

@@ -41,10 +41,10 @@ public final class RunConsole implements RunExtension {
     public record Figures(long engineMs, long startMs, int minute, long messages, double msgsPerSec, long decisions,
                           long confirmed, long strong, double lastStrongRatio, String health, int restarts,
                           List<String> alertsFiring, List<String> alertsPending, long exportsOk, long exportsFailed,
-                          long reconnects, double rssMb, int openFiles, int threads) {
+                          long reconnects, double rssMb, int openFiles, int threads, String latency) {
 
         static Figures empty() {
-            return new Figures(0, 0, 0, 0, 0, 0, 0, 0, 0, "starting", 0, List.of(), List.of(), 0, 0, 0, 0, 0, 0);
+            return new Figures(0, 0, 0, 0, 0, 0, 0, 0, 0, "starting", 0, List.of(), List.of(), 0, 0, 0, 0, 0, 0, "-");
         }
 
         public Map<String, Object> toMap() {
@@ -69,6 +69,7 @@ public final class RunConsole implements RunExtension {
             m.put("rss_mb", Math.round(rssMb * 10) / 10.0);
             m.put("open_files", openFiles);
             m.put("threads", threads);
+            m.put("latency", latency);
             return m;
         }
     }
@@ -192,7 +193,7 @@ public final class RunConsole implements RunExtension {
             LOG.warn("no {} for this run: {}", TIMELINE, e.getMessage());
         }
         figures = new Figures(run.clock().millis(), run.clock().millis(), 0, 0, 0, 0, 0, 0, 0, "starting", 0,
-                List.of(), List.of(), 0, 0, 0, 0, 0, 0);
+                List.of(), List.of(), 0, 0, 0, 0, 0, 0, run.latencySummary());
     }
 
     @Override
@@ -366,7 +367,8 @@ public final class RunConsole implements RunExtension {
         RunStatus.Resources r = status.resources();
         return new Figures(now, figures.startMs() == 0 ? now : figures.startMs(), minutes, handled, msgsPerSec,
                 decisions, confirmed, strong, lastStrongRatio, health, restarts, firing, pending, ok, failed,
-                reconnects, r == null ? 0 : r.rssMb(), r == null ? 0 : r.openFiles(), r == null ? 0 : r.threads());
+                reconnects, r == null ? 0 : r.rssMb(), r == null ? 0 : r.openFiles(), r == null ? 0 : r.threads(),
+                run.latencySummary());
     }
 
     private static List<String> strings(Object o) {

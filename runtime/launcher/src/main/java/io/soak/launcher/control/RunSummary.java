@@ -97,6 +97,18 @@ public final class RunSummary {
                     ? "exact match (" + rows(get(m, "parity.rows")) + ")"
                     : value(get(m, "parity.differences")) + " difference(s), total diff " + value(get(m, "parity.total_diff_pct")) + " %"));
         }
+        if (get(m, "latency.mode") != null) {
+            f.add(kv("latency", get(m, "latency.total.p99_ms") == null ? String.valueOf(get(m, "latency.mode"))
+                    : String.format(Locale.ROOT, "receive → committed p50 %s ms, p99 %s ms, p99.9 %s ms, max %s ms (%s)",
+                    value(get(m, "latency.total.p50_ms")), value(get(m, "latency.total.p99_ms")),
+                    value(get(m, "latency.total.p999_ms")), value(get(m, "latency.total.max_ms")), get(m, "latency.mode"))));
+        }
+        if (get(m, "startup.first_event_ms") != null) {
+            f.add(kv("startup", String.format(Locale.ROOT, "first event %s ms after the JVM started (scenario %s ms, %s; host %s ms)",
+                    value(get(m, "startup.first_event_ms")), value(get(m, "startup.scenario_load_ms")),
+                    "disk".equals(get(m, "startup.scenario_classes")) ? "classes from the cache" : "compiled",
+                    value(get(m, "startup.host_start_ms")))));
+        }
         f.add(kv("resources", String.format(Locale.ROOT, "peak RSS %s MB, open files max %s, threads max %s",
                 value(get(m, "resource_usage.max_rss_mb")), value(get(m, "resource_usage.max_open_files")),
                 value(get(m, "resource_usage.max_threads")))));

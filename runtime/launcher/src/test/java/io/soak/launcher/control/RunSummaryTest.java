@@ -30,4 +30,14 @@ class RunSummaryTest {
         assertThat(s).contains("1 action(s): fault kill signal");
         assertThat(s).contains("evidence: runs/r1/").contains("report.html");
     }
+
+    @Test
+    void showsTheEndToEndLatencyOrNaAtMaxPace() {
+        Map<String, Object> live = Map.of("latency", Map.of("mode", "live", "total",
+                Map.of("count", 10, "p50_ms", 2.5, "p99_ms", 9.1, "p999_ms", 9.8, "max_ms", 12.0)));
+        assertThat(RunSummary.text(live, Path.of("runs/r1")))
+                .contains("receive → committed p50 2.5 ms, p99 9.1 ms, p99.9 9.8 ms, max 12 ms (live)");
+        Map<String, Object> max = Map.of("latency", Map.of("mode", "n/a (max-pace)"));
+        assertThat(RunSummary.text(max, Path.of("runs/r1"))).contains("n/a (max-pace)");
+    }
 }

@@ -71,7 +71,7 @@ final class SqliteSink implements Sink {
             try (Statement st = c.createStatement()) {
                 // fewer, larger checkpoints: each one fsyncs the WAL and the database (WAL mode, NORMAL)
                 st.execute("PRAGMA wal_autocheckpoint=" + Math.max(100, context.config().integer("checkpoint_pages", 10_000)));
-                st.execute("PRAGMA cache_size=-" + Math.max(2_000, context.config().integer("cache_kib", 16_384)));
+                st.execute("PRAGMA cache_size=-" + Math.max(2_000, context.config().integer("cache_kib", 4_096)));
             }
             c.setAutoCommit(false);
             SqliteSchema.create(c);

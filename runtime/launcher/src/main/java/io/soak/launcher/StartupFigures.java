@@ -1,0 +1,70 @@
+package io.soak.launcher;
+
+import io.soak.engine.RunExtension;
+import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Where the time from JVM start to the first handled market event goes, as the manifest's {@code startup}
+ * section (milliseconds; {@code *_at_ms} are since the JVM started, the others durations):
+ * {@code main_at_ms} (JVM → {@code main}), {@code scenario_classes} ({@code compiled}, {@code disk}: the class
+ * cache, {@code memory}), {@code scenario_compile_ms}, {@code scenario_eval_ms}, {@code scenario_loaded_at_ms},
+ * {@code host_start_ms} (Felix and every bundle, on its own thread while the scenario loads),
+ * {@code host_started_at_ms}, {@code host_wait_ms} (how long the run waited for the host after the scenario was
+ * loaded), {@code run_started_at_ms} (the engine is handed the plan) and {@code first_event_ms} (since the JVM
+ * started, a stage handled its first event: the figure the goal of 2 s is about) with {@code first_event_cpu_ms},
+ * the CPU time the process had used by then (all threads: on a busy machine the steadier figure).
+ */
+final class StartupFigures implements RunExtension {
+
+    private static volatile long mainAtEpochMillis;
+    private final Map<String, Object> figures = new LinkedHashMap<>();
+
+    /** Called first thing in {@code main}. */
+    static void mainEntered() {
+        mainAtEpochMillis = System.currentTimeMillis();
+    }
+
+    static long jvmStartEpochMillis() {
+        return ManagementFactory.getRuntimeMXBean().getStartTime();
+    }
+
+    /** Milliseconds from the JVM start to {@code epochMillis}. */
+    static long sinceJvmStart(long epochMillis) {
+        return epochMillis - jvmStartEpochMillis();
+    }
+
+    StartupFigures() {
+        if (mainAtEpochMillis > 0) {
+            figures.put("main_at_ms", sinceJvmStart(mainAtEpochMillis));
+        }
+    }
+
+    /** CPU time of the whole process so far (all threads, JIT and GC included), or -1. */
+    static long processCpuMillis() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            long ns = os.getProcessCpuTime();
+            return ns < 0 ? -1 : ns / 1_000_000;
+        }
+        return -1;
+    }
+
+    synchronized void put(String key, Object value) {
+        figures.put(key, value);
+    }
+
+    synchronized Object get(String key) {
+        return figures.get(key);
+    }
+
+    @Override
+    public String name() {
+        return "startup";
+    }
+
+    @Override
+    public synchronized Map<String, Object> manifestSections() {
+        return Map.of("startup", new LinkedHashMap<>(figures));
+    }
+}
