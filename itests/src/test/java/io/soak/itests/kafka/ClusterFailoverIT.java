@@ -233,7 +233,9 @@ class ClusterFailoverIT {
     private static List<String> javaCommand(Path data) {
         Path home = Path.of(System.getProperty(SoakHost.HOME_PROPERTY, "target/soak-home")).toAbsolutePath();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        // four JVMs booting at once on a shared 2-core machine: the scenario compile may take longer than its 30 s guard
         return new ArrayList<>(List.of(java.toString(), "-Xmx256m", "-XX:+UseSerialGC", "-Dsoak.home=" + home,
+                "-Dsoak.dsl.compile_timeout_s=300",
                 "-Dsoak.shared.data=" + data, "-cp", System.getProperty("java.class.path"), "io.soak.launcher.Main"));
     }
 
