@@ -1,18 +1,14 @@
 package io.soak.benchmarks.engine;
 
 import io.soak.api.plan.Pace;
-import io.soak.api.plan.RestartPolicy;
 import io.soak.api.plan.ScenarioPlan;
-import io.soak.api.plan.SourceSpec;
 import io.soak.api.plan.TimeseriesSpec;
-import io.soak.api.stage.Envelope;
-import io.soak.api.stage.Stage;
-import io.soak.api.stage.StageContext;
 import io.soak.api.stage.StageFactory;
 import io.soak.engine.EngineOptions;
 import io.soak.engine.Registry;
 import io.soak.engine.RunOutcome;
 import io.soak.engine.SoakRun;
+import io.soak.testing.fakes.ReplayFixture;
 import io.soak.teststages.internal.CounterReplayFactory;
 import io.soak.teststages.internal.PassFactory;
 import java.io.IOException;
@@ -22,7 +18,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -84,11 +79,10 @@ public class EngineBenchmark {
     static ScenarioPlan plan(Pace pace, int messages, List<String> stages) {
         // 20 M messages per second of recording time: the run's duration never cuts the feed short, and a 1x
         // paced feeder never has to wait for the clock
-        SourceSpec source = new SourceSpec("counter", List.of("BTCUSDT"), List.of(), "", List.of(), false, Map.of(),
-                Map.of(), Map.of("rate", 20_000_000, "count", messages));
-        return new ScenarioPlan("bench", "<bench>", "0".repeat(64), io.soak.api.plan.Mode.REPLAY, pace, 7,
-                Duration.ofHours(1), source, stages, List.of(), Duration.ofSeconds(10), RestartPolicy.defaults(),
-                new TimeseriesSpec("none", "", false, Map.of(), Map.of()), List.of(), List.of(), List.of(), Map.of("engine.queues.default", 8192), "UTC");
+        return ReplayFixture.plan("bench", ReplayFixture.source("counter", List.of(), Map.of("rate", 20_000_000,
+                        "count", messages))).pace(pace).seed(7).duration(Duration.ofHours(1)).stages(stages)
+                .timeseries(new TimeseriesSpec("none", "", false, Map.of(), Map.of()))
+                .config(Map.of("engine.queues.default", 8192)).build();
     }
 
     private RunOutcome runOnce(Pace pace) {
@@ -133,13 +127,11 @@ public class EngineBenchmark {
     @OperationsPerInvocation(MESSAGES)
     public Object simulatedFourStagesPrebuiltFeed() {
         Registry r = registry();
-        r.addReplay(new Prebuilt(prebuilt));
-        SourceSpec source = new SourceSpec("prebuilt", List.of("BTCUSDT"), List.of(), "", List.of(), false, Map.of(),
-                Map.of(), Map.of());
-        ScenarioPlan base = plan(Pace.MAX, MESSAGES, List.of("pass1", "pass2", "pass3", "pass4"));
-        ScenarioPlan p = new ScenarioPlan(base.name(), base.scriptFile(), base.scriptHash(), base.mode(), base.pace(),
-                base.seed(), base.duration(), source, base.stages(), base.sinks(), base.healthInterval(),
-                base.restartPolicy(), base.timeseries(), List.of(), List.of(), List.of(), base.config(), "UTC");
+        r.addReplay(ReplayFixture.messages("prebuilt", prebuilt));
+        ScenarioPlan p = ReplayFixture.plan("bench", ReplayFixture.source("prebuilt", List.of(), Map.of())).seed(7)
+                .duration(Duration.ofHours(1)).stages(List.of("pass1", "pass2", "pass3", "pass4"))
+                .timeseries(new TimeseriesSpec("none", "", false, Map.of(), Map.of()))
+                .config(Map.of("engine.queues.default", 8192)).build();
         return new SoakRun(p, r, List.of(), EngineOptions.of(runs).withRunId("pre-" + (counter++))).run();
     }
 
@@ -151,36 +143,6 @@ public class EngineBenchmark {
         long t0 = 1_704_067_200_000_000_000L;
         for (int i = 0; i < MESSAGES; i++) {
             prebuilt[i] = new io.soak.api.source.RawMessage(t0 + i * 50L, Integer.toString(i + 1));
-        }
-    }
-
-    /** Replays an array of messages built once. */
-    static final class Prebuilt implements io.soak.api.source.ReplayFeedFactory {
-        private final io.soak.api.source.RawMessage[] messages;
-
-        Prebuilt(io.soak.api.source.RawMessage[] messages) {
-            this.messages = messages;
-        }
-
-        @Override
-        public String type() {
-            return "prebuilt";
-        }
-
-        @Override
-        public io.soak.api.source.ReplayFeed open(SourceSpec spec, long seed) {
-            return new io.soak.api.source.ReplayFeed() {
-                int i;
-
-                @Override
-                public io.soak.api.source.RawMessage next() {
-                    return i < messages.length ? messages[i++] : null;
-                }
-
-                @Override
-                public void close() {
-                }
-            };
         }
     }
 
@@ -207,7 +169,7 @@ public class EngineBenchmark {
         AtomicLong first = new AtomicLong();
         CompletableFuture<Long> done = new CompletableFuture<>();
         Registry r = registry();
-        r.addStage(new FirstEvent(done));
+        r.addStage(firstEvent(done));
         long t0 = System.nanoTime();
         SoakRun run = new SoakRun(plan(pace, 1_000, List.of("first")), r, List.of(),
                 EngineOptions.of(runs).withRunId("first-" + (counter++)));
@@ -220,42 +182,11 @@ public class EngineBenchmark {
     }
 
     /** Benchmark probe stage: completes a future with the wall time of its first event (benchmark code, not a bundle). */
-    static final class FirstEvent implements StageFactory {
-        private final CompletableFuture<Long> done;
-
-        FirstEvent(CompletableFuture<Long> done) {
-            this.done = done;
-        }
-
-        @Override
-        public String kind() {
-            return "first";
-        }
-
-        @Override
-        public Set<String> inputs() {
-            return Set.of("raw");
-        }
-
-        @Override
-        public Set<String> outputs() {
-            return Set.of();
-        }
-
-        @Override
-        public Stage create() {
-            return new Stage() {
-                @Override
-                public void start(StageContext context) {
-                }
-
-                @Override
-                public void handle(Envelope event) {
-                    if (!done.isDone()) {
-                        done.complete(System.nanoTime());
-                    }
-                }
-            };
-        }
+    static StageFactory firstEvent(CompletableFuture<Long> done) {
+        return ReplayFixture.probe("first", (ctx, e) -> {
+            if (!done.isDone()) {
+                done.complete(System.nanoTime());
+            }
+        });
     }
 }

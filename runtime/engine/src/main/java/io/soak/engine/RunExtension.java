@@ -64,7 +64,11 @@ public interface RunExtension {
         return 0;
     }
 
-    /** After the verdict is in the manifest (for example the reports, which open with the verdict). */
+    /**
+     * After the verdict is in the manifest (for example the reports, which open with the verdict). Called in
+     * {@link #afterRunOrder()} order, each given the manifest as it is after the earlier ones (the evidence
+     * extension's summaries copy the time-series section as it is after the run summary was pushed).
+     */
     default void afterVerdict(RunContext run, Map<String, Object> manifest) throws Exception {
     }
 

@@ -7,19 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.soak.api.plan.Criterion;
 import io.soak.api.plan.ScenarioPlan;
-import io.soak.api.plan.SourceSpec;
 import io.soak.api.source.RawMessage;
-import io.soak.api.stage.Envelope;
-import io.soak.api.stage.Stage;
-import io.soak.api.stage.StageContext;
 import io.soak.api.stage.StageFactory;
 import io.soak.testdata.TestData;
+import io.soak.testing.fakes.ReplayFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,47 +33,19 @@ class CaptureReplayTest {
     }
 
     /** Checks the clock follows the receive times: every envelope's time equals its message's receive time. */
-    static final class ClockCheck implements StageFactory {
-        @Override
-        public String kind() {
-            return "clockcheck";
-        }
-
-        @Override
-        public Set<String> inputs() {
-            return Set.of("raw");
-        }
-
-        @Override
-        public Set<String> outputs() {
-            return Set.of();
-        }
-
-        @Override
-        public Stage create() {
-            return new Stage() {
-                StageContext ctx;
-                long last;
-
-                @Override
-                public void start(StageContext context) {
-                    ctx = context;
-                }
-
-                @Override
-                public void handle(Envelope e) {
-                    RawMessage m = (RawMessage) e.payload();
-                    ctx.metrics().increment(e.timeNanos() == m.receivedNanos() ? "on_clock" : "off_clock");
-                    if (m.receivedNanos() < last) {
-                        ctx.metrics().increment("backwards");
-                    }
-                    last = m.receivedNanos();
-                    if (m.text().startsWith("{\"stream\"")) {
-                        ctx.metrics().increment("stream_messages");
-                    }
-                }
-            };
-        }
+    static StageFactory clockCheck() {
+        long[] last = new long[1];
+        return ReplayFixture.probe("clockcheck", (ctx, e) -> {
+            RawMessage m = (RawMessage) e.payload();
+            ctx.metrics().increment(e.timeNanos() == m.receivedNanos() ? "on_clock" : "off_clock");
+            if (m.receivedNanos() < last[0]) {
+                ctx.metrics().increment("backwards");
+            }
+            last[0] = m.receivedNanos();
+            if (m.text().startsWith("{\"stream\"")) {
+                ctx.metrics().increment("stream_messages");
+            }
+        });
     }
 
     @Test
@@ -85,91 +53,39 @@ class CaptureReplayTest {
         Path data = sharedData();
         // full recordings: 93,954 + 74,655 lines over ~345 s; the fixture: 7,271 + 6,659 over ~30 s
         long lines = TestData.counts(TestData.BTC).lines() + TestData.counts(TestData.ETH).lines();
-        TestPlans p = new TestPlans();
-        p.name = "capture";
-        p.duration = Duration.ofMinutes(10);
-        ScenarioPlan base = p.plan();
-        SourceSpec source = new SourceSpec("capture", List.of("BTCUSDT", "ETHUSDT"), List.of("trade", "bookTicker"), "",
-                List.of(data.resolve("btcusdt_20240808.gz").toString(), data.resolve("ethusdt_20240808.gz").toString()),
-                false, Map.of(), Map.of(), Map.of());
-        ScenarioPlan plan = new ScenarioPlan(base.name(), base.scriptFile(), base.scriptHash(), base.mode(), base.pace(),
-                base.seed(), base.duration(), source, List.of("clockcheck"), List.of(), base.healthInterval(),
-                base.restartPolicy(), base.timeseries(), List.of(), List.of(),
+        ScenarioPlan plan = ReplayFixture.plan("capture", ReplayFixture.capture(List.of("BTCUSDT", "ETHUSDT"),
+                        List.of("trade", "bookTicker"), List.of(data.resolve("btcusdt_20240808.gz").toString(),
+                                data.resolve("ethusdt_20240808.gz").toString()), false, Map.of(), Map.of()))
+                .duration(Duration.ofMinutes(10)).stages(List.of("clockcheck"))
                 // the captures hold 345 s: replayed once, they end before the planned 10 minutes on purpose
-                List.of(new Criterion("waive.run_completed", "baseline", "waive", "run_completed",
-                        "the test replays the 345 s captures once")), Map.of(), "UTC");
+                .expect(List.of(new Criterion("waive.run_completed", "baseline", "waive", "run_completed",
+                        "the test replays the 345 s captures once"))).build();
         Registry r = new Registry();
-        r.addStage(new ClockCheck());
-        RunExtension probe = new RunExtension() {
-            RunContext ctx;
-
-            @Override
-            public String name() {
-                return "probe";
-            }
-
-            @Override
-            public void beforeStart(RunContext run) {
-                ctx = run;
-            }
-
-            @Override
-            public Map<String, Object> manifestSections() {
-                var m = ctx.metrics("clockcheck");
-                return Map.of("probe", Map.of("on_clock", m.counter("on_clock"), "off_clock", m.counter("off_clock"),
-                        "backwards", m.counter("backwards"), "stream_messages", m.counter("stream_messages")));
-            }
-        };
+        r.addStage(clockCheck());
         RunOutcome out = assertTimeoutPreemptively(Duration.ofSeconds(60),
-                () -> new SoakRun(plan, r, List.of(probe), EngineOptions.of(runs).withRunId("capture")).run());
+                () -> new SoakRun(plan, r, List.of(), EngineOptions.of(runs).withRunId("capture")).run());
         Map<String, Object> m = out.manifest();
         assertThat(out.exitCode()).as("%s", out.failures()).isZero();
         assertThat(at(m, "end_reason")).isEqualTo("feed_exhausted");
         assertThat(num(m, "bus.topics.raw.published")).isEqualTo(lines);
         // the api's capture replay wraps each file's bare REST snapshot line as {"stream":"<sym>@depthSnapshot",...}
         // (as the harvest bundle's capture replay always did): every raw message is now a stream message
-        assertThat(num(m, "probe.stream_messages")).isEqualTo(lines);
-        assertThat(num(m, "probe.off_clock")).isZero();
-        assertThat(num(m, "probe.backwards")).isZero();
+        String probe = "status.processes.clockcheck.metrics.";
+        assertThat(num(m, probe + "stream_messages")).isEqualTo(lines);
+        assertThat(num(m, probe + "on_clock")).isEqualTo(lines);
+        assertThat(num(m, probe + "off_clock")).isZero();
+        assertThat(num(m, probe + "backwards")).isZero();
         assertThat((String) at(m, "started_at")).startsWith("2024-08-08T23:54");
         assertThat((double) at(m, "duration_s")).isBetween(TestData.full() ? 300.0 : 25.0, TestData.full() ? 360.0 : 40.0);
     }
 
     /** Counts raw messages per stream prefix ({@code btcusdt@...}, {@code xbtusdt@...}). */
-    static final class StreamCount implements StageFactory {
-        @Override
-        public String kind() {
-            return "streamcount";
-        }
-
-        @Override
-        public Set<String> inputs() {
-            return Set.of("raw");
-        }
-
-        @Override
-        public Set<String> outputs() {
-            return Set.of();
-        }
-
-        @Override
-        public Stage create() {
-            return new Stage() {
-                StageContext ctx;
-
-                @Override
-                public void start(StageContext context) {
-                    ctx = context;
-                }
-
-                @Override
-                public void handle(Envelope e) {
-                    String t = ((RawMessage) e.payload()).text();
-                    ctx.metrics().increment(t.startsWith("{\"stream\":\"xbtusdt@") ? "aliased"
-                            : t.startsWith("{\"stream\":\"btcusdt@") ? "recorded" : "other");
-                }
-            };
-        }
+    static StageFactory streamCount() {
+        return ReplayFixture.probe("streamcount", (ctx, e) -> {
+            String t = ((RawMessage) e.payload()).text();
+            ctx.metrics().increment(t.startsWith("{\"stream\":\"xbtusdt@") ? "aliased"
+                    : t.startsWith("{\"stream\":\"btcusdt@") ? "recorded" : "other");
+        });
     }
 
     /**
@@ -190,45 +106,20 @@ class CaptureReplayTest {
                     .append(",\"p\":\"42000.0\",\"q\":\"0.001\",\"X\":\"MARKET\",\"m\":false}}\n");
         }
         Files.writeString(file, lines);
-        TestPlans p = new TestPlans();
-        p.name = "capture-loop";
-        p.duration = Duration.ofSeconds(30);
-        ScenarioPlan base = p.plan();
-        SourceSpec source = new SourceSpec("capture", List.of(), List.of("trade"), "", List.of(file.toString()), true,
-                Map.of("XBTUSDT", "BTCUSDT"), Map.of(), Map.of("loop_gap_ms", 1000));
-        ScenarioPlan plan = new ScenarioPlan(base.name(), base.scriptFile(), base.scriptHash(), base.mode(), base.pace(),
-                base.seed(), base.duration(), source, List.of("streamcount"), List.of(), base.healthInterval(),
-                base.restartPolicy(), base.timeseries(), List.of(), List.of(), List.of(), Map.of(), "UTC");
+        ScenarioPlan plan = ReplayFixture.plan("capture-loop", ReplayFixture.capture(List.of(), List.of("trade"),
+                        List.of(file.toString()), true, Map.of("XBTUSDT", "BTCUSDT"), Map.of("loop_gap_ms", 1000)))
+                .duration(Duration.ofSeconds(30)).stages(List.of("streamcount")).build();
         Registry r = new Registry();
-        r.addStage(new StreamCount());
-        RunExtension probe = new RunExtension() {
-            RunContext ctx;
-
-            @Override
-            public String name() {
-                return "probe";
-            }
-
-            @Override
-            public void beforeStart(RunContext run) {
-                ctx = run;
-            }
-
-            @Override
-            public Map<String, Object> manifestSections() {
-                var m = ctx.metrics("streamcount");
-                return Map.of("probe", Map.of("recorded", m.counter("recorded"), "aliased", m.counter("aliased"),
-                        "other", m.counter("other")));
-            }
-        };
+        r.addStage(streamCount());
         RunOutcome out = assertTimeoutPreemptively(Duration.ofSeconds(60),
-                () -> new SoakRun(plan, r, List.of(probe), EngineOptions.of(runs).withRunId("capture-loop")).run());
+                () -> new SoakRun(plan, r, List.of(), EngineOptions.of(runs).withRunId("capture-loop")).run());
         Map<String, Object> m = out.manifest();
         assertThat(out.exitCode()).as("%s", out.failures()).isZero();
         assertThat(at(m, "end_reason")).as("looping: the 3-message file never runs out").isEqualTo("duration");
         // 30 s of a 3 s recording looped with a 1 s gap: passes start at 0, 3, 6, ... s (≥ 7 passes)
-        assertThat(num(m, "probe.recorded")).isGreaterThanOrEqualTo(20);
-        assertThat(num(m, "probe.aliased")).as("served as XBTUSDT too").isEqualTo(num(m, "probe.recorded"));
-        assertThat(num(m, "probe.other")).isZero();
+        String probe = "status.processes.streamcount.metrics.";
+        assertThat(num(m, probe + "recorded")).isGreaterThanOrEqualTo(20);
+        assertThat(num(m, probe + "aliased")).as("served as XBTUSDT too").isEqualTo(num(m, probe + "recorded"));
+        assertThat(num(m, probe + "other")).isZero();
     }
 }

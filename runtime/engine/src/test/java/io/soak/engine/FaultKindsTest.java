@@ -144,4 +144,48 @@ class FaultKindsTest {
                 .endsWith("nope.jar does not exist");
         assertThat(num(out.manifest(), "status.processes.pass2.restart_count")).isZero();
     }
+
+    /**
+     * The feed faults of a replay (no emulator) are carried out on the replay feed in engine time. Failed before:
+     * every one was recorded "not applied: fault feed-drop needs the feed emulator, and this run has none".
+     */
+    @Test
+    void feedFaultsOfAReplayAreCarriedOutOnTheFeedInEngineTime() {
+        TestPlans clean = new TestPlans();
+        clean.name = "feed-clean";
+        long all = num(run(clean, TestPlans.registry(), List.of(), null).manifest(), "bus.topics.raw.published");
+
+        TestPlans p = new TestPlans();
+        p.name = "feed-faults";
+        p.fault(Duration.ofSeconds(10), "feed-drop", "", Duration.ofSeconds(2));
+        p.faults.add(new FaultSpec(Duration.ofSeconds(20), "feed-corrupt", "", Duration.ZERO, Map.of("count", 3)));
+        p.faults.add(new FaultSpec(Duration.ofSeconds(30), "feed-latency", "", Duration.ofSeconds(5), Map.of("ms", 700)));
+        RunOutcome out = run(p, TestPlans.registry(), List.of(), null);
+        Map<String, Object> m = out.manifest();
+        assertThat(out.exitCode()).as(String.join("\n", out.failures())).isZero();
+        assertThat((String) at(m, "faults.0.effect")).isEqualTo("replay connection down for 2000 ms: messages received meanwhile lost");
+        assertThat((String) at(m, "faults.1.effect")).isEqualTo("sending 3 malformed message(s)");
+        assertThat((String) at(m, "faults.2.effect")).isEqualTo("delaying every message by 700 ms for 5000 ms");
+        long dropped = num(m, "harvester_metrics.feed_faults.dropped");
+        assertThat(dropped).as("2 s of a 1000 msg/s feed").isBetween(1_800L, 2_200L);
+        assertThat(num(m, "bus.topics.raw.published")).as("what was not dropped arrived").isEqualTo(all - dropped);
+        assertThat(num(m, "harvester_metrics.feed_faults.corrupted")).isEqualTo(3);
+        assertThat(num(m, "harvester_metrics.feed_faults.delayed")).isBetween(4_500L, 5_500L);
+        assertThat(num(m, "bus.topics.t4.published")).isEqualTo(num(m, "bus.topics.raw.published"));
+    }
+
+    @Test
+    void aFeedGapNeedsADepthStreamAndAStallSkipsOnlyItsStream() throws Exception {
+        var feed = new io.soak.engine.internal.ReplayFeedFaultsProbe(List.of(
+                new io.soak.api.source.RawMessage(1_000, "{\"stream\":\"btcusdt@trade\",\"data\":{}}"),
+                new io.soak.api.source.RawMessage(2_000, "{\"stream\":\"btcusdt@depth@0ms\",\"data\":{}}"),
+                new io.soak.api.source.RawMessage(3_000, "{\"stream\":\"btcusdt@depth@0ms\",\"data\":{}}"),
+                new io.soak.api.source.RawMessage(4_000, "{\"stream\":\"btcusdt@trade\",\"data\":{}}")));
+        assertThatThrownBy(() -> feed.inject(new FaultSpec(Duration.ZERO, "feed-gap", "btcusdt@trade", Duration.ZERO, Map.of()), 0))
+                .hasMessageContaining("needs a depth stream");
+        feed.inject(new FaultSpec(Duration.ZERO, "feed-gap", "btcusdt@depth@0ms", Duration.ZERO, Map.of()), 0);
+        feed.inject(new FaultSpec(Duration.ZERO, "feed-stall", "btcusdt@trade", Duration.ofNanos(2_000), Map.of()), 0);
+        assertThat(feed.texts()).containsExactly("3000 {\"stream\":\"btcusdt@depth@0ms\",\"data\":{}}",
+                "4000 {\"stream\":\"btcusdt@trade\",\"data\":{}}");
+    }
 }

@@ -46,41 +46,14 @@ class SimulatedRunTest {
         assertThat(num(m, "status.processes.count.handled")).isEqualTo(published);
     }
 
-    /** count stage metrics are engine-owned; read them through an extension that copies them. */
-    private static final class CountProbe implements RunExtension {
-        Map<String, Object> count;
-        RunContext ctx;
-
-        @Override
-        public String name() {
-            return "probe";
-        }
-
-        @Override
-        public void beforeStart(RunContext run) {
-            ctx = run;
-        }
-
-        @Override
-        public Map<String, Object> manifestSections() {
-            if (ctx == null) {
-                return Map.of();
-            }
-            var metrics = ctx.metrics("count");
-            return Map.of("probe", Map.of("seen", metrics.counter("seen"), "duplicates", metrics.counter("duplicates"),
-                    "gaps", metrics.counter("gaps"), "seq_gaps", metrics.counter("seq_gaps"),
-                    "seq_duplicates", metrics.counter("seq_duplicates")));
-        }
-    }
-
     private static void assertCountedExactlyOnce(Map<String, Object> m) {
         assertNothingLostOrDuplicated(m);
         long published = num(m, "bus.topics.raw.published");
-        assertThat(num(m, "probe.seen")).isEqualTo(published);
-        assertThat(num(m, "probe.duplicates")).isZero();
-        assertThat(num(m, "probe.gaps")).isZero();
-        assertThat(num(m, "probe.seq_gaps")).isZero();
-        assertThat(num(m, "probe.seq_duplicates")).isZero();
+        assertThat(num(m, "status.processes.count.metrics.seen")).isEqualTo(published);
+        assertThat(num(m, "status.processes.count.metrics.duplicates")).isZero();
+        assertThat(num(m, "status.processes.count.metrics.gaps")).isZero();
+        assertThat(num(m, "status.processes.count.metrics.seq_gaps")).isZero();
+        assertThat(num(m, "status.processes.count.metrics.seq_duplicates")).isZero();
         assertThat(num(m, "shutdown.residual_total")).isZero();
     }
 
@@ -89,7 +62,7 @@ class SimulatedRunTest {
         TestPlans p = new TestPlans();
         p.name = "kill";
         p.fault(Duration.ofSeconds(30), "kill", "pass2", Duration.ZERO);
-        RunOutcome out = run(p, TestPlans.registry(), List.of(new CountProbe()));
+        RunOutcome out = run(p, TestPlans.registry(), List.of());
         Map<String, Object> m = out.manifest();
         assertThat(out.exitCode()).isZero();
         assertThat(num(m, "status.processes.pass2.restart_count")).isEqualTo(1);
@@ -107,7 +80,7 @@ class SimulatedRunTest {
         TestPlans p = new TestPlans();
         p.name = "crash";
         p.fault(Duration.ofSeconds(10), "crash", "pass3", Duration.ZERO);
-        RunOutcome out = run(p, TestPlans.registry(), List.of(new CountProbe()));
+        RunOutcome out = run(p, TestPlans.registry(), List.of());
         Map<String, Object> m = out.manifest();
         assertThat(num(m, "status.processes.pass3.restart_count")).isEqualTo(1);
         assertThat(at(m, "status.processes.pass3.restarts.0.cause")).isEqualTo("crash");
@@ -119,7 +92,7 @@ class SimulatedRunTest {
         TestPlans p = new TestPlans();
         p.name = "hang";
         p.fault(Duration.ofSeconds(20), "hang", "pass2", Duration.ofSeconds(120));
-        RunOutcome out = run(p, TestPlans.registry(), List.of(new CountProbe()));
+        RunOutcome out = run(p, TestPlans.registry(), List.of());
         Map<String, Object> m = out.manifest();
         assertThat(num(m, "status.processes.pass2.restart_count")).isEqualTo(1);
         assertThat((String) at(m, "status.processes.pass2.restarts.0.cause")).startsWith("heartbeat_stall");
@@ -202,7 +175,7 @@ class SimulatedRunTest {
         p.expect("ticks", "health.ticks", "==", 360);
         p.expect("green", "health.green_ratio", ">=", 0.98);
         long t0 = System.nanoTime();
-        RunOutcome out = run(p, TestPlans.registry(), List.of(new CountProbe()));
+        RunOutcome out = run(p, TestPlans.registry(), List.of());
         double wall = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> m = out.manifest();
         LOG.info("60-minute simulated run: {} events through 5 stages in {} s wall", num(m, "bus.topics.raw.published"),
@@ -343,7 +316,7 @@ class SimulatedRunTest {
         };
         StageRevival revival = kind -> r.addStage(new PassFactory.Pass2());
         RunOutcome out = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> new SoakRun(p.plan(), r,
-                List.of(remover, new CountProbe()), EngineOptions.of(runs).withRunId("swap").withRevival(revival)).run());
+                List.of(remover), EngineOptions.of(runs).withRunId("swap").withRevival(revival)).run());
         Map<String, Object> m = out.manifest();
         assertThat(at(m, "status.processes.pass2.restarts.0.cause")).isEqualTo("factory_removed");
         assertThat(num(m, "status.processes.pass2.restart_count")).isEqualTo(1);
@@ -358,7 +331,7 @@ class SimulatedRunTest {
         p.name = "exhausted";
         p.duration = Duration.ofHours(1);
         p.sourceSettings.put("count", 5_000);
-        RunOutcome out = run(p, TestPlans.registry(), List.of(new CountProbe()));
+        RunOutcome out = run(p, TestPlans.registry(), List.of());
         Map<String, Object> m = out.manifest();
         assertThat(at(m, "end_reason")).isEqualTo("feed_exhausted");
         assertThat(at(m, "source.feed_exhausted")).isEqualTo(true);
@@ -387,7 +360,7 @@ class SimulatedRunTest {
                 }
             }
         };
-        RunOutcome out = run(p, r, List.of(upgrader, new CountProbe()));
+        RunOutcome out = run(p, r, List.of(upgrader));
         Map<String, Object> m = out.manifest();
         assertThat(at(m, "status.processes.pass3.restarts.0.cause")).isEqualTo("swap");
         assertThat((String) at(m, "faults.0.effect")).contains("new factory").contains("8 bytes of state moved");

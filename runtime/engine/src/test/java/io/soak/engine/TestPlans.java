@@ -6,8 +6,8 @@ import io.soak.api.plan.Mode;
 import io.soak.api.plan.Pace;
 import io.soak.api.plan.RestartPolicy;
 import io.soak.api.plan.ScenarioPlan;
-import io.soak.api.plan.SourceSpec;
-import io.soak.api.plan.TimeseriesSpec;
+import io.soak.testing.fakes.ManifestTree;
+import io.soak.testing.fakes.ReplayFixture;
 import io.soak.teststages.internal.CountStage;
 import io.soak.teststages.internal.CounterFeedFactory;
 import io.soak.teststages.internal.CounterReplayFactory;
@@ -52,10 +52,9 @@ final class TestPlans {
     ScenarioPlan plan() {
         Map<String, Object> s = new TreeMap<>(sourceSettings);
         s.putIfAbsent("rate", rate);
-        SourceSpec source = new SourceSpec("counter", List.of("BTCUSDT"), List.of("aggTrade"), "", List.of(), false,
-                Map.of(), Map.of(), s);
-        return new ScenarioPlan(name, "<test>", "0".repeat(64), mode, pace, seed, duration, source, stages, sinks,
-                health, policy, TimeseriesSpec.file(), List.of(), faults, expect, config, "UTC");
+        return ReplayFixture.plan(name, ReplayFixture.source("counter", List.of("aggTrade"), s)).mode(mode).pace(pace)
+                .seed(seed).duration(duration).stages(stages).sinks(sinks).health(health).policy(policy).faults(faults)
+                .expect(expect).config(config).build();
     }
 
     static Registry registry() {
@@ -71,23 +70,11 @@ final class TestPlans {
     }
 
     /** A dotted path into a manifest tree. */
-    @SuppressWarnings("unchecked")
     static Object at(Map<String, Object> tree, String path) {
-        Object node = tree;
-        for (String p : path.split("\\.")) {
-            if (node instanceof Map<?, ?> m) {
-                node = m.get(p);
-            } else if (node instanceof List<?> l) {
-                node = l.get(Integer.parseInt(p));
-            } else {
-                return null;
-            }
-        }
-        return node;
+        return ManifestTree.at(tree, path);
     }
 
     static long num(Map<String, Object> tree, String path) {
-        Object v = at(tree, path);
-        return v == null ? 0 : ((Number) v).longValue();
+        return ManifestTree.num(tree, path);
     }
 }

@@ -36,36 +36,14 @@ class ThreadedRunTest {
         return p;
     }
 
-    /** Reads the count stage's engine-owned metrics into the manifest. */
-    private static final class Probe implements RunExtension {
-        volatile RunContext ctx;
-
-        @Override
-        public String name() {
-            return "probe";
-        }
-
-        @Override
-        public void beforeStart(RunContext run) {
-            ctx = run;
-        }
-
-        @Override
-        public Map<String, Object> manifestSections() {
-            var m = ctx.metrics("count");
-            return Map.of("probe", Map.of("seen", m.counter("seen"), "duplicates", m.counter("duplicates"),
-                    "gaps", m.counter("gaps"), "seq_gaps", m.counter("seq_gaps")));
-        }
-    }
-
     private static void assertExactlyOnce(Map<String, Object> m) {
         long published = num(m, "bus.topics.raw.published");
         assertThat(published).isPositive();
-        assertThat(num(m, "probe.seen")).isEqualTo(published);
-        assertThat(num(m, "probe.duplicates")).isZero();
-        assertThat(num(m, "probe.seq_gaps")).isZero();
+        assertThat(num(m, "status.processes.count.metrics.seen")).isEqualTo(published);
+        assertThat(num(m, "status.processes.count.metrics.duplicates")).isZero();
+        assertThat(num(m, "status.processes.count.metrics.seq_gaps")).isZero();
         // a message dropped at the ingress is the only way a running number may be missing
-        assertThat(num(m, "probe.gaps")).isEqualTo(num(m, "harvester_metrics.queue_dropped"));
+        assertThat(num(m, "status.processes.count.metrics.gaps")).isEqualTo(num(m, "harvester_metrics.queue_dropped"));
         assertThat(num(m, "shutdown.residual_total")).isZero();
     }
 
@@ -75,7 +53,7 @@ class ThreadedRunTest {
         p.duration = Duration.ofSeconds(3);
         p.fault(Duration.ofSeconds(1), "kill", "pass2", Duration.ZERO);
         RunOutcome out = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> new SoakRun(p.plan(),
-                TestPlans.registry(), List.of(new Probe()), EngineOptions.of(runs).withRunId(p.name)).run());
+                TestPlans.registry(), List.of(), EngineOptions.of(runs).withRunId(p.name)).run());
         Map<String, Object> m = out.manifest();
         assertThat(out.exitCode()).as(String.join("\n", out.failures())).isZero();
         assertThat(num(m, "status.processes.pass2.restart_count")).isEqualTo(1);
@@ -91,7 +69,7 @@ class ThreadedRunTest {
         p.duration = Duration.ofHours(1);
         Registry r = TestPlans.registry();
         var pass2 = r.stage("pass2").orElseThrow();
-        SoakRun run = new SoakRun(p.plan(), r, List.of(new Probe()), EngineOptions.of(runs).withRunId(p.name));
+        SoakRun run = new SoakRun(p.plan(), r, List.of(), EngineOptions.of(runs).withRunId(p.name));
         CompletableFuture<RunOutcome> f = CompletableFuture.supplyAsync(run::run);
         await().atMost(Duration.ofSeconds(20)).until(() -> run.status().stages().stream()
                 .filter(s -> s.stage().equals("count")).anyMatch(s -> s.handled() > 1000));
@@ -112,7 +90,7 @@ class ThreadedRunTest {
     void requestStopDrainsAndStopsInOrder() {
         TestPlans p = live("live-stop");
         p.duration = Duration.ofHours(1);
-        SoakRun run = new SoakRun(p.plan(), TestPlans.registry(), List.of(new Probe()),
+        SoakRun run = new SoakRun(p.plan(), TestPlans.registry(), List.of(),
                 EngineOptions.of(runs).withRunId(p.name));
         CompletableFuture<RunOutcome> f = CompletableFuture.supplyAsync(run::run);
         await().atMost(Duration.ofSeconds(20)).until(() -> run.status().stages().stream()
@@ -136,7 +114,7 @@ class ThreadedRunTest {
         p.duration = Duration.ofSeconds(7);
         p.fault(Duration.ofSeconds(1), "hang", "pass2", Duration.ofSeconds(60));
         RunOutcome out = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> new SoakRun(p.plan(),
-                TestPlans.registry(), List.of(new Probe()), EngineOptions.of(runs).withRunId(p.name)).run());
+                TestPlans.registry(), List.of(), EngineOptions.of(runs).withRunId(p.name)).run());
         Map<String, Object> m = out.manifest();
         assertThat(num(m, "status.processes.pass2.restart_count")).isEqualTo(1);
         assertThat((String) at(m, "status.processes.pass2.restarts.0.cause")).startsWith("heartbeat_stall");
@@ -151,7 +129,7 @@ class ThreadedRunTest {
         p.duration = Duration.ofSeconds(40);
         p.rate = 500;
         RunOutcome out = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> new SoakRun(p.plan(),
-                TestPlans.registry(), List.of(new Probe()), EngineOptions.of(runs).withRunId(p.name)).run());
+                TestPlans.registry(), List.of(), EngineOptions.of(runs).withRunId(p.name)).run());
         Map<String, Object> m = out.manifest();
         assertThat(out.exitCode()).isZero();
         // paced, not as fast as possible: 40 s of recording at 20x take at least 2 s

@@ -63,6 +63,8 @@ public final class EvidenceExtension implements RunExtension {
 
     @Override
     public void afterVerdict(RunContext run, Map<String, Object> manifest) throws Exception {
+        // last of the extensions (afterRunOrder 1): the time-series run summary is pushed, the copies follow it
+        Summaries.refreshCopies(reports(run.runDirectory()), manifest, zone(plan), run.json());
         Reports.writeAll(new io.soak.api.run.RunDirectory(run.runDirectory()).reports(), manifest, zone(plan), run.json());
         HtmlReport.write(run.runDirectory(), manifest, run.json());
     }

@@ -194,6 +194,32 @@ final class Summaries {
         return md.toString();
     }
 
+    /**
+     * After the verdict: the copies of the manifest sections written after the summaries (the time-series run
+     * summary is pushed once the verdict is known) are refreshed in every {@code summary_<sink>.json|md}, so the
+     * evidence agrees with the final manifest leaf by leaf.
+     */
+    @SuppressWarnings("unchecked")
+    static void refreshCopies(Path reports, Map<String, Object> manifest, ZoneId zone, ObjectMapper json) throws IOException {
+        if (!Files.isDirectory(reports)) {
+            return;
+        }
+        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(reports, "summary_*.json")) {
+            for (Path f : ds) {
+                Map<String, Object> doc = json.readValue(f.toFile(), LinkedHashMap.class);
+                if (!(doc.get("runtime_state") instanceof Map<?, ?> rs)) {
+                    continue;
+                }
+                Map<String, Object> state = (Map<String, Object>) rs;
+                state.put("alerts", Tree.section(manifest, "alerts", "no alerts section in the manifest (alert engine not in this run)"));
+                state.put("timeseries_export", Tree.section(manifest, "timeseries_export",
+                        "no timeseries_export section in the manifest (no time-series target in this run)"));
+                String name = f.getFileName().toString();
+                write(reports, name.substring("summary_".length(), name.length() - ".json".length()), doc, zone, json);
+            }
+        }
+    }
+
     static void write(Path reports, String sink, Map<String, Object> doc, ZoneId zone, ObjectMapper json)
             throws IOException {
         Files.createDirectories(reports);

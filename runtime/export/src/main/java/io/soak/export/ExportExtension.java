@@ -6,6 +6,7 @@ import io.soak.api.export.ExporterFactory;
 import io.soak.api.export.MetricsExporter;
 import io.soak.api.export.MetricsSnapshot;
 import io.soak.api.export.Preflight;
+import io.soak.api.log.Repeats;
 import io.soak.api.plan.ScenarioPlan;
 import io.soak.api.plan.TimeseriesSpec;
 import io.soak.api.stage.Settings;
@@ -49,8 +50,8 @@ public final class ExportExtension implements RunExtension {
     private long exportCount;
     private long errorCount;
     private long attempts;
-    private int consecutiveFailures;
-    private int maxConsecutiveFailures;
+    /** The failure streak of the target (one warning per streak; export_failing reads its length). */
+    private final Repeats.Streak failures = new Repeats.Streak();
     private String lastError = "";
     private boolean finalPushed;
     private long lastExportAtMs = -1;
@@ -130,7 +131,7 @@ public final class ExportExtension implements RunExtension {
     }
 
     public int consecutiveFailures() {
-        return consecutiveFailures;
+        return (int) failures.length();
     }
 
     public long exportCount() {
@@ -255,12 +256,12 @@ public final class ExportExtension implements RunExtension {
                 deliver(snapshot);
                 return;
             }
-            if (consecutiveFailures > 0) {
+            long ended = failures.ended();
+            if (ended > 0) {
                 // the outage window is over: the streak ends; the queued minutes' real outcome counts at the end
                 LOG.info("time-series {}: outage over after {} failed pushes; the replay's minutes are queued again "
-                        + "for the end-of-run export", spec.type(), consecutiveFailures);
-                run.metrics("timeseries").add("consecutive_failures", -consecutiveFailures);
-                consecutiveFailures = 0;
+                        + "for the end-of-run export", spec.type(), ended);
+                run.metrics("timeseries").add("consecutive_failures", -ended);
             }
             pending.add(snapshot);
             return;
@@ -439,24 +440,23 @@ public final class ExportExtension implements RunExtension {
                 minutesExported.addLast(e);
             }
             run.metrics("timeseries").increment("sent_count");
-            if (consecutiveFailures > 0) {
-                LOG.info("time-series export to {} works again after {} failures", target(), consecutiveFailures);
-                run.metrics("timeseries").add("consecutive_failures", -consecutiveFailures);
-                consecutiveFailures = 0;
+            long ended = failures.ended();
+            if (ended > 0) {
+                LOG.info("time-series export to {} works again after {} failures", target(), ended);
+                run.metrics("timeseries").add("consecutive_failures", -ended);
             }
             lastExportAtMs = now;
             return true;
         } catch (Exception | LinkageError e) {
             latency.record((System.nanoTime() - t0) / 1_000_000L);
-            consecutiveFailures++;
-            maxConsecutiveFailures = Math.max(maxConsecutiveFailures, consecutiveFailures);
+            boolean first = failures.failed();
             run.metrics("timeseries").increment("consecutive_failures");
             String msg = oneLine(e);
-            if (consecutiveFailures == 1) {
+            if (first) {
                 LOG.warn("time-series export to {} failed: {}; the run goes on (further failures in a row: in the log "
                         + "and the manifest)", target(), msg);
             } else {
-                LOG.debug("time-series export to {} failed ({} in a row): {}", target(), consecutiveFailures, msg);
+                LOG.debug("time-series export to {} failed ({} in a row): {}", target(), failures.length(), msg);
             }
             countError(engineTimed.last() ? "final" : "minute", msg, now);
             return false;
@@ -601,8 +601,8 @@ public final class ExportExtension implements RunExtension {
         m.put("attempts", attempts);
         m.put("last_error", lastError);
         m.put("errors", List.copyOf(errors));
-        m.put("consecutive_failures", consecutiveFailures);
-        m.put("max_consecutive_failures", maxConsecutiveFailures);
+        m.put("consecutive_failures", (int) failures.length());
+        m.put("max_consecutive_failures", (int) failures.longest());
         m.put("latency_ms", latency.summary());
         m.put("outage_pushes_failed", outagePushesFailed);
         m.put("final_push", finalPushed);

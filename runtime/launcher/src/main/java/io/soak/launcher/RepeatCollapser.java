@@ -4,10 +4,9 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
+import io.soak.api.log.Repeats;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Marker;
 
 /**
@@ -16,41 +15,23 @@ import org.slf4j.Marker;
  * {@code <template> (repeated N more times in the last 60 s)} is logged when the window closes (at the next
  * log event, or when the run's log is closed). A logger that produces many different texts (a library logging
  * each failure with its own details, such as the InfluxDB client during an outage) is capped at
- * {@value #DISTINCT_PER_LOGGER} distinct lines per window. Debug and info lines pass untouched.
+ * {@value #DISTINCT_PER_LOGGER} distinct lines per window. Debug and info lines pass untouched. The rule is the api's
+ * {@link Repeats} (the bundles and the host's failure streaks use the same class); this is its Logback glue.
  */
 public final class RepeatCollapser extends TurboFilter {
 
-    static final long WINDOW_NANOS = 60_000_000_000L;
-    static final int DISTINCT_PER_LOGGER = 5;
-    private static final int MAX_KEYS = 2048;
+    static final long WINDOW_NANOS = Repeats.WINDOW_NANOS;
+    static final int DISTINCT_PER_LOGGER = Repeats.DISTINCT_PER_SOURCE;
 
-    private static final class Entry {
-        final Logger logger;
-        final Level level;
-        final String template;
-        long windowStart;
-        long suppressed;
-
-        Entry(Logger logger, Level level, String template, long now) {
-            this.logger = logger;
-            this.level = level;
-            this.template = template;
-            this.windowStart = now;
-        }
+    /** Who logs a summary line. */
+    private record Owner(Logger logger, Level level) {
     }
 
     private static final ThreadLocal<Boolean> EMITTING = ThreadLocal.withInitial(() -> false);
     private static volatile RepeatCollapser current;
 
-    private final Map<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-            return size() > MAX_KEYS;
-        }
-    };
-    private final Map<String, long[]> distinct = new java.util.HashMap<>();
-    private long lastSweep;
-    private long windowNanos = WINDOW_NANOS;
+    /** The rule itself lives in the api ({@link Repeats}), shared with the bundles and the host's failure streaks. */
+    private volatile Repeats repeats = new Repeats();
 
     @Override
     public void start() {
@@ -60,7 +41,7 @@ public final class RepeatCollapser extends TurboFilter {
 
     /** For tests: a shorter window. */
     void windowNanos(long n) {
-        this.windowNanos = n;
+        this.repeats = new Repeats(n, Repeats.DISTINCT_PER_SOURCE, Repeats.MAX_KEYS);
     }
 
     @Override
@@ -68,86 +49,26 @@ public final class RepeatCollapser extends TurboFilter {
         if (level == null || !level.isGreaterOrEqual(Level.WARN) || EMITTING.get() || !isStarted()) {
             return FilterReply.NEUTRAL;
         }
-        long now = System.nanoTime();
-        List<Entry> due;
-        FilterReply reply;
-        synchronized (this) {
-            due = sweep(now, false);
-            String template = format == null ? "" : format;
-            String key = logger.getName() + '\u0000' + level + '\u0000' + template;
-            Entry e = entries.get(key);
-            if (e == null) {
-                long[] d = distinct.computeIfAbsent(logger.getName() + '\u0000' + level, k -> new long[] {now, 0});
-                if (now - d[0] >= windowNanos) {
-                    d[0] = now;
-                    d[1] = 0;
-                }
-                if (++d[1] > DISTINCT_PER_LOGGER) {
-                    key = logger.getName() + '\u0000' + level + "\u0000*";
-                    e = entries.get(key);
-                    if (e == null) {
-                        e = new Entry(logger, level, "further " + level.toString().toLowerCase() + "s from " + logger.getName(), now);
-                        entries.put(key, e);
-                    }
-                    e.suppressed++;
-                    reply = FilterReply.DENY;
-                } else {
-                    entries.put(key, new Entry(logger, level, template, now));
-                    reply = FilterReply.NEUTRAL;
-                }
-            } else if (now - e.windowStart >= windowNanos) {
-                if (e.suppressed > 0) {
-                    due.add(snapshot(e));
-                }
-                e.windowStart = now;
-                e.suppressed = 0;
-                reply = FilterReply.NEUTRAL;
-            } else {
-                e.suppressed++;
-                reply = FilterReply.DENY;
-            }
-        }
+        List<Repeats.Due> due = new ArrayList<>();
+        boolean show = repeats.occurred(logger.getName() + '\u0000' + level, new Owner(logger, level),
+                format == null ? "" : format, "further " + level.toString().toLowerCase() + "s from " + logger.getName(),
+                System.nanoTime(), due);
         emit(due);
-        return reply;
+        return show ? FilterReply.NEUTRAL : FilterReply.DENY;
     }
 
-    private static Entry snapshot(Entry e) {
-        Entry s = new Entry(e.logger, e.level, e.template, e.windowStart);
-        s.suppressed = e.suppressed;
-        return s;
-    }
-
-    /** Entries whose window closed with suppressed repeats (their counts reset); at most once a second unless forced. */
-    private List<Entry> sweep(long now, boolean force) {
-        List<Entry> due = new ArrayList<>();
-        if (!force && now - lastSweep < 1_000_000_000L) {
-            return due;
-        }
-        lastSweep = now;
-        for (Entry e : entries.values()) {
-            if (e.suppressed > 0 && (force || now - e.windowStart >= windowNanos)) {
-                due.add(snapshot(e));
-                e.suppressed = 0;
-                e.windowStart = now;
-            }
-        }
-        return due;
-    }
-
-    private void emit(List<Entry> due) {
+    private void emit(List<Repeats.Due> due) {
         if (due.isEmpty()) {
             return;
         }
         EMITTING.set(true);
         try {
-            for (Entry e : due) {
-                String text = e.template.length() > 120 ? e.template.substring(0, 119) + "…" : e.template;
-                String msg = text + " (repeated " + e.suppressed + " more " + (e.suppressed == 1 ? "time" : "times")
-                        + " in the last " + Math.max(1, windowNanos / 1_000_000_000L) + " s)";
-                if (e.level.isGreaterOrEqual(Level.ERROR)) {
-                    e.logger.error(msg);
+            for (Repeats.Due d : due) {
+                Owner o = (Owner) d.owner();
+                if (o.level().isGreaterOrEqual(Level.ERROR)) {
+                    o.logger().error(d.line());
                 } else {
-                    e.logger.warn(msg);
+                    o.logger().warn(d.line());
                 }
             }
         } finally {
@@ -157,11 +78,7 @@ public final class RepeatCollapser extends TurboFilter {
 
     /** Logs the counts of every open window now (when a run's log closes). */
     public void flush() {
-        List<Entry> due;
-        synchronized (this) {
-            due = sweep(System.nanoTime(), true);
-        }
-        emit(due);
+        emit(repeats.sweep(System.nanoTime(), true));
     }
 
     /** Flushes the collapser of the logging configuration, if one is installed. */

@@ -76,9 +76,10 @@ class QuietConsoleTest {
         }
         collapser.flush();
 
-        assertThat(lines()).containsExactly(
-                "WARN  io.soak.sink.sqlite - row 0 of topic decision rejected: constraint failed",
-                "WARN  io.soak.sink.sqlite - row {} of topic {} rejected: {} (repeated 51999 more times in the last 60 s)");
+        assertThat(lines()).hasSize(2);
+        assertThat(lines().get(0)).isEqualTo("WARN  io.soak.sink.sqlite - row 0 of topic decision rejected: constraint failed");
+        assertThat(lines().get(1)).matches("WARN  io\\.soak\\.sink\\.sqlite - row \\{\\} of topic \\{\\} rejected: \\{\\} "
+                + "\\(repeated 51999 more times in the last \\d+ s\\)");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.soak.harvest.internal;
 
+import io.soak.api.log.Repeats;
 import io.soak.api.source.SourceContext;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -63,6 +64,8 @@ final class WsConnection {
     private boolean plannedClose;
     private String troubleReason;
     private final List<Long> troubleBackoffs = new ArrayList<>();
+    /** The failed attempts since the connection was last open (the shared failure-streak rule of the api). */
+    private final Repeats.Streak trouble = new Repeats.Streak();
     private final List<Map<String, Object>> reconnects = new ArrayList<>();
     private final Map<String, Long> outcomes = new TreeMap<>();
     private long attempts;
@@ -180,19 +183,20 @@ final class WsConnection {
             downTotalNanos += now - downSinceNanos;
             opens++;
             outcomes.merge("opened", 1L, Long::sum);
+            long attempts = trouble.ended();
             if (troubleReason != null && reconnect) {
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("at", Instant.ofEpochSecond(0, now).toString());
                 r.put("reason", troubleReason);
                 r.put("backoff_ms", troubleBackoffs.isEmpty() ? 0 : troubleBackoffs.get(0));
                 r.put("backoffs_ms", List.copyOf(troubleBackoffs));
-                r.put("attempts", troubleBackoffs.size());
+                r.put("attempts", attempts);
                 r.put("down_ms", (now - downSinceNanos) / 1_000_000);
                 reconnects.add(r);
                 if (reconnects.size() > 100) {
                     reconnects.remove(0);
                 }
-                LOG.info("{} connection re-established after {} attempt(s): {}", name, troubleBackoffs.size(), troubleReason);
+                LOG.info("{} connection re-established after {} attempt(s): {}", name, attempts, troubleReason);
             } else {
                 LOG.info("{} connection open: {}", name, BinanceEndpoints.shown(url));
             }
@@ -244,6 +248,7 @@ final class WsConnection {
                 }
                 long delay = backoff.next();
                 troubleBackoffs.add(delay);
+                trouble.failed();
                 retries++;
                 ctx.metrics().increment("reconnect_attempts");
                 LOG.warn("{} connection {} ({}); reconnecting in {} ms", name, wasConnected ? "lost" : "failed", why, delay);

@@ -244,9 +244,10 @@ public final class Engine {
             }
             tree = manifest.tree();
             manifest.write(tree);
-            for (RunExtension x : extensions) {
+            // in afterRun order, each seeing what those before it did (the summaries copy the pushed run summary)
+            for (RunExtension x : extensions.stream().sorted(java.util.Comparator.comparingInt(RunExtension::afterRunOrder)).toList()) {
                 try {
-                    x.afterVerdict(runContext, Collections.unmodifiableMap(tree));
+                    x.afterVerdict(runContext, Collections.unmodifiableMap(manifest.tree()));
                 } catch (Exception e) {
                     extensionErrors.put(x.name(), "afterVerdict: " + StageSlot.oneLine(e));
                     LOG.error("extension {} failed after the verdict: {}", x.name(), StageSlot.oneLine(e), e);

@@ -18,7 +18,8 @@ import java.util.Objects;
  * Evidence self-consistency: every figure that appears in two artifacts must be the same figure. Compares, for
  * what exists in the run directory, {@code parity_diff.json} with the manifest's {@code parity} section and each
  * per-sink summary's copies of manifest sections ({@code runtime_state.timeseries_export}, {@code alerts}) with
- * the manifest's own. Read-only. Used by the engine (baseline criterion {@code evidence_consistent}) and by
+ * the manifest's own, every leaf (the evidence extension refreshes its copies after the time-series run summary
+ * is pushed, so no part is exempt). Read-only. Used by the engine (baseline criterion {@code evidence_consistent}) and by
  * {@code soak verify}.
  */
 public final class EvidenceConsistency {
@@ -26,12 +27,6 @@ public final class EvidenceConsistency {
     private static final ObjectMapper JSON = Json.canonical();
     private static final List<String> PARITY_FIGURES = List.of("exact_match", "content_hash", "differences");
     private static final List<String> COPIED_SECTIONS = List.of("timeseries_export", "alerts");
-    /**
-     * Parts of the copied sections that are written after the per-sink summaries on purpose, so a copy cannot hold
-     * them: the time-series run summary (verdict, last success time) is pushed after the verdict.
-     */
-    private static final List<String> WRITTEN_AFTER_SUMMARIES = List.of("timeseries_export.summary");
-
     private EvidenceConsistency() {
     }
 
@@ -83,7 +78,7 @@ public final class EvidenceConsistency {
                                List<String> checked, List<String> contradictions) {
         for (Map.Entry<?, ?> e : copy.entrySet()) {
             String k = String.valueOf(e.getKey());
-            if (!own.containsKey(k) || WRITTEN_AFTER_SUMMARIES.contains(rel + "." + k)) {
+            if (!own.containsKey(k)) {
                 continue;
             }
             Object a = e.getValue();

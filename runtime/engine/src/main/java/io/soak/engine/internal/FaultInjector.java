@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * ({@link io.soak.engine.SoakRun#inject}). The spec becomes one {@link Fault} of the closed set, handled by
  * {@link Fault.Handler} (one method per kind, so a kind without a handler does not compile): {@link KillFault},
  * {@link CrashFault}, {@link HangFault}, {@link SwapFault}, {@link SlowSinkFault}, {@link TimeseriesOutageFault};
- * {@code feed-*} goes to the feed emulator. Every fault, and every sink restart or failure, is recorded for the
+ * {@code feed-*} goes to the feed emulator, or in a replay to {@link ReplayFeedFaults}. Every fault, and every sink restart or failure, is recorded for the
  * manifest.
  */
 final class FaultInjector {
@@ -118,10 +118,13 @@ final class FaultInjector {
 
             @Override
             public String feed(Fault.Feed f) {
-                if (engine.intake.emulator == null) {
-                    throw new IllegalArgumentException("fault " + f.kind() + " needs the feed emulator, and this run has none");
+                if (engine.intake.emulator != null) {
+                    rec.effect = engine.intake.emulator.inject(spec);
+                } else if (engine.intake.feedFaults != null) {
+                    rec.effect = engine.intake.feedFaults.inject(f, engine.clock.nanos()); // a replay: in engine time
+                } else {
+                    throw new IllegalArgumentException("fault " + f.kind() + " needs the feed emulator or a replay feed, and this run has neither");
                 }
-                rec.effect = engine.intake.emulator.inject(spec);
                 rec.endNanos = spec.duration().isZero() ? rec.atNanos : rec.atNanos + spec.duration().toNanos();
                 records.add(rec);
                 return rec.effect;

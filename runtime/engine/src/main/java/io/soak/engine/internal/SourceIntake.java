@@ -32,6 +32,8 @@ final class SourceIntake {
     boolean feedEnded;
     FeedSource liveSource;
     FeedEmulator emulator;
+    /** Replay: the feed faults carried out on the replay feed (no emulator in a replay). */
+    ReplayFeedFaults feedFaults;
     volatile boolean stopped;
     long messagesRead;
 
@@ -51,6 +53,7 @@ final class SourceIntake {
             throw new IllegalStateException("no replay feed of type '" + spec.type() + "' (known: "
                     + engine.registry.keys(Registry.REPLAY) + ", capture)");
         }
+        replay = feedFaults = new ReplayFeedFaults(replay, engine.metrics("source"));
         nextMessage = replay.next();
         if (nextMessage == null) {
             feedEnded = true;

@@ -1,6 +1,7 @@
 package io.soak.launcher.control;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.soak.api.log.Repeats;
 import io.soak.api.stage.HealthState;
 import io.soak.api.stats.MinuteStats;
 import io.soak.engine.RunContext;
@@ -310,6 +311,9 @@ public final class RunConsole implements RunExtension {
         return m;
     }
 
+    /** Failed timeline writes in a row: one warning per streak (the api's rule, as the export and the feed connection). */
+    private final Repeats.Streak timelineFailures = new Repeats.Streak();
+
     private void write(Map<String, Object> line) {
         if (timeline == null) {
             return;
@@ -318,8 +322,16 @@ public final class RunConsole implements RunExtension {
             timeline.write(json.writeValueAsString(line));
             timeline.newLine();
             timeline.flush();
+            long ended = timelineFailures.ended();
+            if (ended > 0) {
+                LOG.info("timeline lines written again after {} failed", ended);
+            }
         } catch (IOException e) {
-            LOG.warn("timeline line not written: {}", e.getMessage());
+            if (timelineFailures.failed()) {
+                LOG.warn("timeline line not written: {} (further failures in a row: in the debug log)", e.getMessage());
+            } else {
+                LOG.debug("timeline line not written ({} in a row): {}", timelineFailures.length(), e.getMessage());
+            }
         }
     }
 
