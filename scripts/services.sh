@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Real time-series services for the integration tests (SERVICES.md): Pushgateway, Prometheus (scraping the
 # Pushgateway; the oracle for alert rules), VictoriaMetrics (InfluxDB v2 write target), influxd 1.6.7 (strict
-# line-protocol oracle / failing v2 target) and Alertmanager, each on a free 127.0.0.1 port in a temp dir.
+# line-protocol oracle / failing v2 target), Alertmanager and a single-node Apache Kafka 4.x broker (KRaft mode,
+# combined broker+controller; its jars resolved by Maven from scripts/kafka/pom.xml into the state dir, nothing
+# committed), each on a free 127.0.0.1 port in a temp dir.
 #
 #   scripts/services.sh start    install missing Debian packages, start what is not running, wait until ready
 #   scripts/services.sh stop     stop by PID (a zombie, state Z, counts as dead), remove the state dir
 #   scripts/services.sh status   one line per service; exit 0 when all are up
 #   scripts/services.sh env      print the env file
+#   scripts/services.sh stop-kafka   stop the Kafka broker only (the others keep running)
 #
 # The URLs go to the env file $SOAK_SERVICES_ENV (default: <repo>/target/services.env), one KEY=VALUE a line:
 #   SOAK_PUSHGATEWAY_URL SOAK_PROMETHEUS_URL SOAK_VICTORIAMETRICS_URL SOAK_INFLUXDB1_URL SOAK_ALERTMANAGER_URL
-#   SOAK_PROMTOOL SOAK_SERVICES_DIR SOAK_PROMETHEUS_RULES_DIR
+#   SOAK_PROMTOOL SOAK_SERVICES_DIR SOAK_PROMETHEUS_RULES_DIR SOAK_KAFKA_BOOTSTRAP (host:port) SOAK_KAFKA_LIBS
 # Tests read that file (path from the system property or env soak.services.env / SOAK_SERVICES_ENV, else
 # target/services.env of the reactor root); scripts may also pass each URL as -Dsoak.pushgateway.url=... etc.
 # Idempotent: `start` twice leaves the running services alone; `stop` twice is harmless.
@@ -20,7 +23,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ENV_FILE="${SOAK_SERVICES_ENV:-$ROOT/target/services.env}"
 STATE_DIR="${SOAK_SERVICES_DIR:-${TMPDIR:-/tmp}/soak-services-$(id -u)}"
 PACKAGES=(prometheus-pushgateway prometheus prometheus-alertmanager victoria-metrics influxdb)
-SERVICES=(pushgateway prometheus victoriametrics influxdb1 alertmanager)
+SERVICES=(pushgateway prometheus victoriametrics influxdb1 alertmanager kafka)
+KAFKA_HEAP="${SOAK_KAFKA_HEAP:--Xmx256m -Xms64m}"
 
 log() { echo "services: $*" >&2; }
 die() { echo "services: ERROR: $*" >&2; exit 1; }
@@ -179,6 +183,73 @@ EOF
   wait_http alertmanager "http://127.0.0.1:$p/-/ready" 200 20
 }
 
+# Kafka: the broker's jars come from Maven (scripts/kafka/pom.xml: org.apache.kafka:kafka_2.13 and its runtime
+# dependencies), copied into the state dir (not target/: a `mvn clean` must not pull the jars from under a running
+# broker). Offline first (the local repository usually has them), online once when that fails.
+kafka_libs() {
+  local libs="$STATE_DIR/kafka/libs" pom="$ROOT/scripts/kafka/pom.xml"
+  if [[ -f "$libs/.complete" ]] && cmp -s "$libs/.complete" "$pom"; then echo "$libs"; return 0; fi
+  command -v mvn >/dev/null || die "kafka: no mvn to resolve the broker's jars"
+  rm -rf "$libs"; mkdir -p "$libs"
+  if ! mvn -B -ntp -q -o -f "$pom" dependency:copy-dependencies -DoutputDirectory="$libs" >"$STATE_DIR/kafka-fetch.log" 2>&1; then
+    log "kafka: jars not in the local Maven repository, resolving them online"
+    mvn -B -ntp -q -f "$pom" dependency:copy-dependencies -DoutputDirectory="$libs" >>"$STATE_DIR/kafka-fetch.log" 2>&1 \
+      || die "kafka: resolving the broker's jars failed; see $STATE_DIR/kafka-fetch.log"
+  fi
+  cp "$pom" "$libs/.complete"
+  echo "$libs"
+}
+
+wait_kafka() { # wait_kafka PORT SECONDS: the server logged that it started and the listener accepts
+  local p="$1" secs="$2" i
+  for ((i = 0; i < secs * 10; i++)); do
+    if grep -q "Kafka Server started" "$STATE_DIR/kafka.log" 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      return 0
+    fi
+    running kafka || die "kafka exited during start; see $STATE_DIR/kafka.log"
+    sleep 0.1
+  done
+  die "kafka not ready after ${secs}s on 127.0.0.1:$p; see $STATE_DIR/kafka.log"
+}
+
+start_kafka() {
+  local p c libs d="$STATE_DIR/kafka" cluster
+  libs="$(kafka_libs)"
+  p="$(free_port)"; c="$(free_port)"
+  while [[ "$c" == "$p" ]]; do c="$(free_port)"; done
+  echo "$p" >"$(port_file kafka)"
+  rm -rf "$d/data"; mkdir -p "$d/data"
+  cat >"$d/server.properties" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.bootstrap.servers=127.0.0.1:$c
+listeners=PLAINTEXT://127.0.0.1:$p,CONTROLLER://127.0.0.1:$c
+advertised.listeners=PLAINTEXT://127.0.0.1:$p
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$d/data
+num.partitions=6
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=6
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+delete.topic.enable=true
+log.retention.hours=6
+EOF
+  cluster="$(java -cp "$libs/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)"
+  # shellcheck disable=SC2086
+  java $KAFKA_HEAP -cp "$libs/*" kafka.tools.StorageTool format -t "$cluster" -c "$d/server.properties" --standalone \
+    >"$STATE_DIR/kafka-format.log" 2>&1 || die "kafka: storage format failed; see $STATE_DIR/kafka-format.log"
+  # shellcheck disable=SC2086
+  launch kafka java $KAFKA_HEAP -XX:+UseSerialGC -Djava.awt.headless=true -cp "$libs/*" kafka.Kafka "$d/server.properties"
+  wait_kafka "$p" 90
+}
+
 write_env() {
   mkdir -p "$(dirname "$ENV_FILE")"
   local tmp="$ENV_FILE.tmp"
@@ -193,6 +264,8 @@ write_env() {
     echo "SOAK_ALERTMANAGER_URL=http://127.0.0.1:$(port_of alertmanager)"
     echo "SOAK_ALERTMANAGER_BIN=/usr/bin/prometheus-alertmanager"
     echo "SOAK_PROMTOOL=$(command -v promtool || echo /usr/bin/promtool)"
+    echo "SOAK_KAFKA_BOOTSTRAP=127.0.0.1:$(port_of kafka)"
+    echo "SOAK_KAFKA_LIBS=$STATE_DIR/kafka/libs"
   } >"$tmp"
   mv "$tmp" "$ENV_FILE"
 }
@@ -240,11 +313,17 @@ cmd_stop() {
   rm -f "$ENV_FILE"
 }
 
+cmd_stop_kafka() {
+  [[ -d "$STATE_DIR" ]] || return 0
+  stop_one kafka
+  rm -rf "$STATE_DIR/kafka/data"
+}
+
 cmd_status() {
   local s ok=0
   for s in "${SERVICES[@]}"; do
     if running "$s"; then
-      echo "$s up pid=$(cat "$(pid_file "$s")") url=http://127.0.0.1:$(port_of "$s")"
+      echo "$s up pid=$(cat "$(pid_file "$s")") url=$([[ $s == kafka ]] || echo http://)127.0.0.1:$(port_of "$s")"
     else
       echo "$s down"; ok=1
     fi
@@ -255,8 +334,9 @@ cmd_status() {
 case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop ;;
+  stop-kafka) cmd_stop_kafka ;;
   status) cmd_status ;;
   env) cat "$ENV_FILE" ;;
   install) install_packages ;;
-  *) echo "usage: $0 start|stop|status|env|install" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|stop-kafka|status|env|install" >&2; exit 2 ;;
 esac

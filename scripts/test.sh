@@ -66,7 +66,13 @@ skips() { # prints "<class>.<test><TAB><message>" for every skipped test case of
     function attr(s, a,   i, v) { i = index(s, a "=\""); if (!i) return ""; v = substr(s, i + length(a) + 2);
                                    return substr(v, 1, index(v, "\"") - 1) }
     /^testcase[ \t\n]/ { tc = attr($0, "classname") "." attr($0, "name") }
-    /^skipped[ \t\n\/>]/ { m = attr($0, "message"); gsub(/[\t\n]+/, " ", m); print tc "\t" (m == "" ? "(no reason given)" : m) }' $files
+    pending && /^!\[CDATA\[/ { m = substr($0, 9); sub(/\n.*/, "", m); sub(/^[A-Za-z0-9_.$]+: /, "", m);
+                                 sub(/^Assumption failed: /, "", m); pending = 0; print tc "\t" (m == "" ? "(no reason given)" : m); next }
+    pending { pending = 0; print tc "\t(no reason given)" }
+    /^skipped[ \t\n\/>]/ { m = attr($0, "message"); gsub(/[\t\n]+/, " ", m)
+                             # no message attribute: the reason is the first line of the element body (JUnit 5 assumptions)
+                             if (m == "" && $0 !~ /\/>[ \t\n]*$/) { pending = 1; next }
+                             print tc "\t" (m == "" ? "(no reason given)" : m) }' $files
 }
 allowed="$ROOT/target/test-skips.patterns"
 grep -v '^[[:space:]]*\(#\|$\)' "$ROOT/scripts/test-skips.allowed" >"$allowed" || true

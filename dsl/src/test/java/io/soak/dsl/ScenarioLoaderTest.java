@@ -164,7 +164,7 @@ class ScenarioLoaderTest {
     void reportsAMisspeltSettingWithFileLineAndKnownSettings() {
         assertThat(error("soak {\n  name 'x'\n  durtion 5.minutes\n}"))
                 .startsWith("(bad.groovy, line 3) unknown setting 'durtion' in soak { }; did you mean 'duration'? known: alerts, "
-                        + "config, duration, expect, faults, health, minutes, mode, name")
+                        + "cluster, config, duration, expect, faults, health, minutes, mode")
                 .hasSizeLessThanOrEqualTo(ScenarioException.MAX_LENGTH);
     }
 

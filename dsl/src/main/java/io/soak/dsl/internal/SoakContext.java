@@ -41,6 +41,7 @@ public final class SoakContext extends BlockContext {
     private AlertsContext alerts;
     private FaultsContext faults;
     private ConfigContext config;
+    private ClusterContext cluster;
     private String reportTimeZone;
     private ExpectContext expect;
 
@@ -56,7 +57,7 @@ public final class SoakContext extends BlockContext {
             case "pace" -> "pace 'max' (or '1x', '20x')";
             case "stages" -> "stages 'harvest', 'signal', 'broker', 'report'";
             case "sinks", "sink" -> "sinks 'jsonl', 'sqlite' (or sink 'dual')";
-            case "source", "health", "restart", "timeseries", "alerts", "faults", "config", "expect" -> setting + " { ... }";
+            case "source", "health", "restart", "timeseries", "alerts", "faults", "config", "expect", "cluster" -> setting + " { ... }";
             default -> null;
         };
     }
@@ -233,6 +234,15 @@ public final class SoakContext extends BlockContext {
         }
     }
 
+    /** {@code cluster { kafka 'host:port'; role 'signal', stages: [...] }}: the run on several nodes (docs/scale-out.md). */
+    public void cluster(@DelegatesTo(value = ClusterContext.class, strategy = Closure.DELEGATE_FIRST) Closure<?> body) {
+        enter("cluster");
+        if (cluster == null) {
+            cluster = new ClusterContext(eval);
+        }
+        open(cluster, body);
+    }
+
     public void expect(@DelegatesTo(value = ExpectContext.class, strategy = Closure.DELEGATE_FIRST) Closure<?> body) {
         enter("expect");
         if (expect == null) {
@@ -263,6 +273,11 @@ public final class SoakContext extends BlockContext {
         List<FaultSpec> fs = faults == null ? List.of() : faults.build(d, sk, ts.type());
         PlanChecks.faultTargets(fs, faults, st, sk, src);
         Map<String, Object> cfg = config == null ? Map.of() : config.build();
+        if (cluster != null) {
+            Map<String, Object> all = new java.util.TreeMap<>(cfg);
+            all.putAll(cluster.build(st, m == Mode.REPLAY && p.max()));
+            cfg = all;
+        }
         List<Criterion> ex = expect == null ? List.of() : expect.build(st, sk, ts.type(), d, fs,
                 m == Mode.LIVE && src.type().equals("binance-ws"));
         return new ScenarioPlan(name == null ? defaultName : name, eval.scriptFile, scriptHash, m, p,

@@ -319,7 +319,11 @@ public final class Verifier {
     /** The plan's expectations as written into the manifest. */
     static List<Criterion> criteria(Map<String, Object> manifest) {
         List<Criterion> out = new ArrayList<>();
+        boolean node = manifest.get("cluster") instanceof Map<?, ?> c && !Boolean.TRUE.equals(c.get("merged"));
         for (Object o : Tree.list(manifest, "plan.expectations")) {
+            if (node && !Baseline.WAIVE_OP.equals(String.valueOf(Tree.get(o, "op")))) {
+                continue; // one cluster node: its baseline (and waivers); the scenario's criteria are the merged run's
+            }
             out.add(new Criterion(String.valueOf(Tree.get(o, "name")), String.valueOf(Tree.get(o, "path")),
                     String.valueOf(Tree.get(o, "op")), Tree.get(o, "expected"),
                     Tree.get(o, "description") == null ? "" : String.valueOf(Tree.get(o, "description"))));

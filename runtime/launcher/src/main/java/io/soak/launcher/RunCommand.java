@@ -86,6 +86,17 @@ final class RunCommand implements Callable<Integer> {
             description = "Operator control channel on 127.0.0.1 for 'soak shell --attach' (default tcp).")
     String controlMode;
 
+    @Option(names = "--role", paramLabel = "<role>",
+            description = "Cluster scenario (cluster { }): the role this node runs (docs/scale-out.md).")
+    String role;
+
+    @Option(names = "--node", paramLabel = "<id>", description = "Cluster scenario: this node's id (default host-pid).")
+    String node;
+
+    @Option(names = "--kafka", paramLabel = "<host:port>",
+            description = "Cluster scenario: the Kafka bootstrap, overriding the scenario's cluster { kafka }.")
+    String kafka;
+
     @Override
     public Integer call() throws Exception {
         Launcher launcher = root.launcher;
@@ -113,7 +124,7 @@ final class RunCommand implements Callable<Integer> {
             defaults = defaults(launcher, catalog);
             startup.put("config_loaded_at_ms", sinceJvmStart());
             loadStart = System.nanoTime();
-            plan = plan(launcher, catalog);
+            plan = ClusterRole.apply(plan(launcher, catalog), role, node, kafka); // a cluster node: its role's share
             CaptureFilesCheck.check(plan); // exit 2 naming the file, before the run starts
         } catch (Exception | Error e) {
             boot.discard();

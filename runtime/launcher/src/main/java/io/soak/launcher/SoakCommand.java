@@ -19,6 +19,7 @@ import picocli.CommandLine.ScopeType;
                 VersionCommand.class,
                 BundlesCommand.class,
                 VerifyCommand.class,
+                MergeCommand.class,
                 ReportCommand.class,
                 FeedCommand.class,
                 BenchCommand.class,

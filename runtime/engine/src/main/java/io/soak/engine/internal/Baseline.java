@@ -64,12 +64,19 @@ public final class Baseline {
     /** symbol -> {synced ticks, ticks} after the warm-up. */
     private final Map<String, long[]> books = new TreeMap<>();
     private Map<String, Object> evidence;
+    /** The stages this process runs: the plan's, or a cluster node's share of them (docs/scale-out.md). */
+    private final List<String> stages;
 
     public Baseline(ScenarioPlan plan) {
+        this(plan, plan.stages());
+    }
+
+    public Baseline(ScenarioPlan plan, List<String> localStages) {
         this.plan = plan;
+        this.stages = List.copyOf(localStages);
         long planned = plan.duration() == null ? 0 : plan.duration().toNanos();
         this.warmupNanos = Math.min(BOOK_SYNC_WARMUP_MAX_S * 1_000_000_000L, planned / 4);
-        this.depthDiff = plan.stages().contains("harvest")
+        this.depthDiff = stages.contains("harvest")
                 && plan.source().streams().stream().anyMatch(s -> DIFF_DEPTH.matcher(s).matches());
         if (depthDiff) {
             plan.source().symbols().forEach(s -> books.put(s.toUpperCase(Locale.ROOT), new long[2]));
@@ -118,16 +125,24 @@ public final class Baseline {
         completion.put("reached_s", reached);
         completion.put("end_reason", reason);
         completion.put("ended", ended);
-        completion.put("complete", ended && "duration".equals(reason) && reached + 1e-6 >= planned);
+        // a cluster node without the feed ends when every upstream node finished and it processed all (upstream_done)
+        completion.put("complete", ended && ("duration".equals(reason) && reached + 1e-6 >= planned
+                || "upstream_done".equals(reason)));
         s.put("completion", completion);
 
         String ingress = ingress(m);
         s.put("ingress_stage", ingress == null ? "" : ingress);
         long handled = ingress == null ? (long) number(Verdict.resolve(m, "bus.topics.raw.published"))
                 : (long) number(Verdict.resolve(m, "status.processes." + ingress + ".handled"));
+        if (ingress == null && Verdict.resolve(m, "cluster.delivered") instanceof Map<?, ?> delivered) {
+            // a cluster node without the feed: its ingress is the cluster bus
+            for (Object v : delivered.values()) {
+                handled += (long) number(v);
+            }
+        }
         s.put("messages_handled", handled);
 
-        if (plan.stages().contains("harvest") && !plan.source().streams().isEmpty()) {
+        if (stages.contains("harvest") && !plan.source().streams().isEmpty()) {
             Map<String, Object> perStream = perStream(m);
             Set<String> symbols = new TreeSet<>();
             plan.source().symbols().forEach(x -> symbols.add(x.toLowerCase(Locale.ROOT)));
@@ -151,7 +166,7 @@ public final class Baseline {
             }
             s.put("substreams", subs);
         }
-        if (plan.stages().contains("signal")) {
+        if (stages.contains("signal")) {
             s.put("decisions", (long) number(Verdict.resolve(m, "bus.topics.decision.published")));
         }
         if (depthDiff) {

@@ -108,6 +108,10 @@ public final class Engine {
     final ManifestWriter manifest;
     final MinuteRelay minutes;
     final ExtensionContext runContext;
+    /** Cluster mode ({@code cluster.kafka} set): the bus across nodes; null otherwise (docs/scale-out.md). */
+    io.soak.engine.ClusterBus cluster;
+    /** Cluster mode: a local stage reads the feed (this node announces the run's start and ends on the feed). */
+    boolean sourceNode = true;
     private final Consumer<Registry.Change> registryListener;
 
     public Engine(ScenarioPlan plan, Registry registry, List<RunExtension> extensions, EngineOptions options) {
@@ -119,10 +123,10 @@ public final class Engine {
                 : io.soak.api.run.RunId.generate(plan.name())).value();
         this.runDirectory = io.soak.api.run.RunDirectory.of(options.runsRoot(), io.soak.api.run.RunId.of(runId));
         this.runDir = runDirectory.root();
-        this.baseline = new Baseline(plan);
         Map<String, Object> m = new TreeMap<>(options.defaults().values());
         m.putAll(plan.config());
         this.merged = new Settings(m);
+        this.baseline = new Baseline(plan, ClusterSetUp.localStages(this)); // a cluster node: its share of the stages
         this.sim = plan.simulated();
         this.policy = plan.restartPolicy() == null ? RestartPolicy.defaults() : plan.restartPolicy();
         this.control = new ControlThread(sim);
@@ -187,7 +191,12 @@ public final class Engine {
             startStagesAndSinks();
             phase = Phase.RUNNING;
             scheduleRunTimers();
-            if (plan.mode() == Mode.REPLAY) {
+            if (cluster != null) {
+                cluster.start();
+            }
+            if (!sourceNode) {
+                // cluster node without the feed: its events arrive from the cluster bus
+            } else if (plan.mode() == Mode.REPLAY) {
                 driver.startFeed();
             } else {
                 intake.startLive();
@@ -222,7 +231,10 @@ public final class Engine {
             }
             baseline.recordEvidence(EvidenceConsistency.check(runDirectory, manifest.tree()));
             tree = manifest.tree();
-            Verdict.Result v = Baseline.evaluate(plan.expectations(), tree);
+            // a cluster node judges its own baseline; the scenario's criteria are judged on the merged evidence
+            // (soak merge, docs/scale-out.md), where every node's figures are
+            Verdict.Result v = Baseline.evaluate(cluster != null ? plan.expectations().stream()
+                    .filter(c -> Baseline.WAIVE_OP.equals(c.op())).toList() : plan.expectations(), tree);
             verdictSection = v.section();
             failures.addAll(v.failures());
             if (runtimeFailure != null) {
@@ -256,6 +268,9 @@ public final class Engine {
             exit = failures.isEmpty() ? 0 : 1;
         }
         phase = Phase.DONE;
+        if (cluster != null) {
+            cluster.close();
+        }
         claim.close();
         return new RunOutcome(runId, runDir, exit, failures, tree);
     }
@@ -267,7 +282,8 @@ public final class Engine {
         // topics and stage slots, in pipeline order
         int defaultCapacity = (int) merged.integer("engine.queues.default", 8192);
         Map<String, StageFactory> factories = new LinkedHashMap<>();
-        for (String kind : plan.stages()) {
+        List<String> stageKinds = ClusterSetUp.localStages(this);
+        for (String kind : stageKinds) {
             StageFactory f = registry.stage(kind).orElseThrow(() -> new IllegalStateException(
                     "no stage factory of kind '" + kind + "' (known: " + registry.keys(Registry.STAGE) + ")"));
             factories.put(kind, f);
@@ -299,8 +315,23 @@ public final class Engine {
             bus.toSinks(t);
         }
         bus.ready(new RowMaker(json, runId));
+        if (merged.string("cluster.kafka", "").isBlank()) {
+            sourceNode = true;
+        } else {
+            cluster = ClusterSetUp.open(this, factories);
+            sourceNode = !bus.consumers(Topics.RAW).isEmpty();
+        }
         // source: the first message fixes the start of a replay
-        if (plan.mode() == Mode.REPLAY) {
+        if (!sourceNode) {
+            // cluster node without the feed: the source node's announced start, on the same paced clock
+            long[] anchor = cluster.awaitStart(java.time.Duration.ofMillis(merged.integer("cluster.start_timeout_ms", 120_000)));
+            double pace = plan.mode() == Mode.REPLAY ? plan.pace().multiplier() : 1.0;
+            startNanos = anchor[0] + (long) ((wallNowNanos() - anchor[1]) * pace);
+            clock = new EngineClock.Scaled(startNanos, pace);
+            // the run ends when the cluster says so (upstream done); the duration plus a grace bounds it
+            endNanos = anchor[0] + plan.duration().toNanos()
+                    + (long) (merged.integer("cluster.end_grace_ms", 120_000) * 1_000_000L * pace);
+        } else if (plan.mode() == Mode.REPLAY) {
             long first = intake.openReplay();
             startNanos = first >= 0 ? first : wallNowNanos();
             clock = sim ? new EngineClock.Virtual(startNanos) : new EngineClock.Scaled(startNanos, plan.pace().multiplier());
@@ -308,7 +339,12 @@ public final class Engine {
             startNanos = wallNowNanos();
             clock = new EngineClock.Scaled(startNanos, 1.0);
         }
-        endNanos = startNanos + plan.duration().toNanos();
+        if (sourceNode) {
+            endNanos = startNanos + plan.duration().toNanos();
+            if (cluster != null) {
+                cluster.announceStart(startNanos, wallNowNanos());
+            }
+        }
         latency = new Latency(sim, plan.mode() == Mode.LIVE, plan.mode() == Mode.LIVE ? 1.0 : plan.pace().multiplier());
         for (StageSlot s : slots) {
             s.handledLatency = latency.hop("receive_to_handled." + s.name);

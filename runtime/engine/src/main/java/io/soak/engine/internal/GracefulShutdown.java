@@ -36,6 +36,9 @@ final class GracefulShutdown {
         engine.stopReason = reason;
         Engine.LOG.info("run {} stopping ({})", engine.runId(), reason);
         // 1. intake
+        if (engine.cluster != null) {
+            engine.cluster.stopInbound();
+        }
         engine.intake.stop(false);
         engine.driver.stopFeed();
         // 2. drain every queue (restarts still happen meanwhile)
@@ -54,6 +57,9 @@ final class GracefulShutdown {
         // 4. stages in reverse pipeline order
         for (int i = engine.slots.size() - 1; i >= 0; i--) {
             stopStage(engine.slots.get(i));
+        }
+        if (engine.cluster != null) {
+            engine.cluster.finish(); // every output of this node published: tell the cluster
         }
         // 5. sinks
         for (SinkWriter w : engine.sinks) {

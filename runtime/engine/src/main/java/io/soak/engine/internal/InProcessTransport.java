@@ -162,6 +162,10 @@ final class InProcessTransport implements Transport {
             return;
         }
         long origin = from == null ? 0 : from.origin;
+        if (engine.cluster != null) {
+            publishCluster(from, t, payload, origin);
+            return;
+        }
         synchronized (t) {
             long seq = ++t.seq;
             t.published++;
@@ -176,6 +180,66 @@ final class InProcessTransport implements Transport {
             }
             if (t.toSinks) {
                 toSinks(e);
+            }
+            if (t.observed) {
+                engine.control.post(() -> engine.minutes.observe(e));
+            }
+        }
+    }
+
+    /**
+     * Cluster mode (docs/scale-out.md): the envelope's seq is derived from the event being handled
+     * ({@code seq * 64 + k}), so a node that replays a partition after a failover publishes the same numbers;
+     * emissions of timers take {@code 2^62 + n}. Rows keep the topic's own counter (1, 2, … on this node).
+     */
+    private void publishCluster(StageSlot from, Topic t, Object payload, long origin) throws InterruptedException {
+        synchronized (t) {
+            long seq;
+            if (from != null && from.originIn >= 0) {
+                int k = ++from.originK;
+                if (k >= io.soak.engine.ClusterBus.SEQ_FANOUT) {
+                    throw new IllegalStateException("stage " + from.name + " emitted more than "
+                            + (io.soak.engine.ClusterBus.SEQ_FANOUT - 1) + " events for one event (cluster mode limit)");
+                }
+                seq = Math.multiplyExact(from.originIn, io.soak.engine.ClusterBus.SEQ_FANOUT) + k;
+            } else {
+                seq = TIMER_SEQ_BASE + (++t.timerSeq);
+            }
+            long now = engine.clock.nanos();
+            t.seq++;
+            t.published++;
+            Envelope e = new Envelope(t.name, seq, now, payload, origin);
+            for (StageSlot c : t.consumers) {
+                deliverBlocking(c, e, from);
+            }
+            if (t.toSinks) {
+                toSinks(new Envelope(t.name, t.seq, now, payload));
+            }
+            if (t.observed) {
+                engine.control.post(() -> engine.minutes.observe(e));
+            }
+            engine.cluster.send(t.name, seq, now, payload);
+        }
+    }
+
+    private static final long TIMER_SEQ_BASE = 1L << 62;
+
+    /**
+     * Cluster mode: an event of a topic produced on another node (seq as carried), delivered like a local
+     * publication: to this node's consumers (blocking on a full queue), the sinks (rows numbered by this node's
+     * own counter of the topic) and the observers.
+     */
+    void deliverInbound(String topicName, long seq, long timeNanos, Object payload) throws InterruptedException {
+        Topic t = topic(topicName);
+        synchronized (t) {
+            t.seq++;
+            t.published++;
+            Envelope e = new Envelope(topicName, seq, timeNanos, payload);
+            for (StageSlot c : t.consumers) {
+                deliverBlocking(c, e, null);
+            }
+            if (t.toSinks) {
+                toSinks(new Envelope(topicName, t.seq, timeNanos, payload));
             }
             if (t.observed) {
                 engine.control.post(() -> engine.minutes.observe(e));

@@ -102,6 +102,7 @@ final class InstanceContext implements StageContext, Scheduler {
             return;
         }
         count = 0;
+        slot.originK = 0; // cluster mode: index of each emission of this event (derived seq)
         Transport bus = slot.engine.bus;
         for (int i = 0; i < n; i++) {
             Object p = payloads[i];

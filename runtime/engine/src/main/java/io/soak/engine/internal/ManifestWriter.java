@@ -102,6 +102,9 @@ final class ManifestWriter {
         m.put("shutdown", sd);
         m.put("faults", e.faults.records.stream().map(Records.Fault::toMap).toList());
         m.put("bus", busTree());
+        if (e.cluster != null) {
+            m.put("cluster", e.cluster.describe());
+        }
         Map<String, Object> harvester = new TreeMap<>();
         harvester.putAll(e.metrics("harvest").tree());
         harvester.putAll(e.metrics("source").tree());

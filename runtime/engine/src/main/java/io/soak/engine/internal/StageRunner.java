@@ -100,6 +100,7 @@ final class StageRunner implements Runnable {
                     throw new StageSlot.InjectedCrash();
                 }
                 c.handling = true;
+                s.originIn = e.seq();
                 stage.handle(e);
                 c.handling = false;
                 if (!s.complete(g)) {
@@ -114,6 +115,7 @@ final class StageRunner implements Runnable {
                 s.handledAtNanos = end;
                 s.engine.latency.record(s.handledLatency, s.origin, end);
                 c.flush();
+                s.originIn = -1;
                 s.origin = 0;
                 s.done++;
                 if (s.sup.pendingRecovery != null) {
@@ -134,6 +136,7 @@ final class StageRunner implements Runnable {
         if (t.cancelled() || slot.gen != g) {
             return;
         }
+        slot.originIn = -1;
         t.task().run();
         if (slot.gen != g) {
             c.discard();

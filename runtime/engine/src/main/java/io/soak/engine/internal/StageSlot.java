@@ -50,6 +50,9 @@ final class StageSlot {
     volatile Thread runner;
     final ArrayDeque<Envelope> redeliver = new ArrayDeque<>(); // guarded by this
     Envelope inFlight; // guarded by this
+    /** Cluster mode (runner thread only): seq of the event whose emissions are being published, -1 for a timer. */
+    long originIn = -1;
+    int originK;
     /** Threaded: work for the runner between two events (health checks, snapshot, stop). */
     final ConcurrentLinkedQueue<Runnable> actions = new ConcurrentLinkedQueue<>();
     /** Threaded-mode stage timers (guarded by itself). */

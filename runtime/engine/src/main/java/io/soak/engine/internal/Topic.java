@@ -7,6 +7,8 @@ final class Topic {
     volatile long seq;
     volatile long published;
     volatile long dropped;
+    /** Cluster mode: emissions of timers (no event being handled). */
+    long timerSeq;
     StageSlot[] consumers = new StageSlot[0];
     boolean toSinks;
     boolean observed;

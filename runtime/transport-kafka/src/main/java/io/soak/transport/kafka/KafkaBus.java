@@ -1,0 +1,584 @@
+package io.soak.transport.kafka;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.soak.api.stage.Settings;
+import io.soak.engine.ClusterBus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's {@link ClusterBus} on Apache Kafka (docs/scale-out.md).
+ *
+ * <ul>
+ *   <li>Topics of the run: {@code soak.<runId>.<topic>} for every pipeline topic this node produces or consumes
+ *       ({@code cluster.partitions}, default 6), and {@code soak.<runId>.control} (one partition): the run's start
+ *       on the engine clock, the nodes that joined, what each finished.</li>
+ *   <li>Producer: idempotent, {@code acks=all}; key = the payload's symbol, so one symbol's events stay ordered on
+ *       one partition; the engine's seq in a header.</li>
+ *   <li>Consumer (the topics this node consumes but does not produce): group {@code soak.<runId>.<role>}, so the
+ *       nodes of one role share the partitions; offsets are not committed: a partition new to this node is read
+ *       from its first offset (the state of its symbols is rebuilt by replay, deterministically), one it had before
+ *       from where this node left it. Records at or below the highest seq already delivered for their
+ *       (topic, symbol) are the replay of a node that died and are dropped, so every event is delivered once.</li>
+ *   <li>End: a node is done with its partitions when every role producing its inputs is done, it has read them
+ *       to their end and its stages are quiet; it says so on the control topic and stops once its role has
+ *       covered every partition (a peer that died leaves its partitions to the others).</li>
+ * </ul>
+ */
+final class KafkaBus implements ClusterBus {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaBus.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Node node;
+    private final Settings cfg;
+    private final String bootstrap;
+    private final int partitions;
+    private final String prefix;
+    private final String control;
+    private final String group;
+    private final Codec codec = new Codec();
+    private final Map<String, Integer> symbolIndex = new HashMap<>();
+    private final Admin admin;
+    private final KafkaProducer<byte[], byte[]> producer;
+
+    // control topic state (written by the control reader thread)
+    private final ControlState state = new ControlState();
+    private volatile Thread controlThread;
+    private volatile boolean running = true;
+
+    // inbound
+    private volatile Thread inboundThread;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private volatile boolean inboundRunning;
+    private final Map<TopicPartition, Long> deliveredOffset = new ConcurrentHashMap<>();
+    private final Map<String, Long> highestSeq = new HashMap<>(); // inbound thread only
+    private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
+    private final Set<TopicPartition> announced = ConcurrentHashMap.newKeySet();
+    private volatile Map<TopicPartition, Long> endOffsets;
+    private volatile boolean assignedOnce;
+    private volatile boolean stopAsked;
+
+    // figures
+    private final Map<String, AtomicLong> sent = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> delivered = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> duplicates = new ConcurrentHashMap<>();
+    private final AtomicLong badRecords = new AtomicLong();
+    private final AtomicLong sendErrors = new AtomicLong();
+    private final AtomicReference<String> lastSendError = new AtomicReference<>("");
+    private final List<Map<String, Object>> assignments = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<Map<String, Object>> takeovers = java.util.Collections.synchronizedList(new ArrayList<>());
+    private volatile String endedBy = "";
+
+    KafkaBus(Node node) {
+        this.node = node;
+        this.cfg = node.config();
+        this.bootstrap = cfg.string("cluster.kafka", "").trim();
+        this.partitions = (int) cfg.integer("cluster.partitions", 6);
+        this.prefix = "soak." + node.runId() + ".";
+        this.control = prefix + "control";
+        this.group = prefix + node.role();
+        List<String> syms = node.symbols();
+        for (int i = 0; i < syms.size(); i++) {
+            symbolIndex.putIfAbsent(syms.get(i).toUpperCase(java.util.Locale.ROOT), i);
+        }
+        Properties a = new Properties();
+        a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        a.put(AdminClientConfig.CLIENT_ID_CONFIG, "soak-" + node.nodeId() + "-admin");
+        a.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        this.admin = Admin.create(a);
+        try {
+            createTopics();
+        } catch (RuntimeException e) {
+            admin.close(Duration.ofSeconds(5));
+            throw e;
+        }
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "soak-" + node.nodeId());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, (int) cfg.integer("cluster.linger_ms", 5));
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, cfg.string("cluster.compression", "lz4"));
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        this.producer = new KafkaProducer<>(p);
+        startControlReader();
+    }
+
+    String topicName(String topic) {
+        return prefix + topic;
+    }
+
+    private void createTopics() {
+        Set<String> all = new TreeSet<>(node.produced());
+        all.addAll(node.inbound());
+        List<NewTopic> topics = new ArrayList<>();
+        short rf = (short) cfg.integer("cluster.replication", 1);
+        for (String t : all) {
+            topics.add(new NewTopic(topicName(t), partitions, rf));
+        }
+        topics.add(new NewTopic(control, 1, rf));
+        for (var e : admin.createTopics(topics).values().entrySet()) {
+            try {
+                e.getValue().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException ex) {
+                if (!(ex.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create Kafka topic " + e.getKey() + " at " + bootstrap + ": "
+                            + ex.getCause().getMessage(), ex.getCause());
+                }
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted creating Kafka topics");
+            } catch (java.util.concurrent.TimeoutException ex) {
+                throw new IllegalStateException("Kafka at " + bootstrap + " did not answer within 30 s (creating " + e.getKey() + ")");
+            }
+        }
+    }
+
+    // =========================================================================================== control topic
+
+    private void sendControl(Map<String, Object> m) {
+        Map<String, Object> v = new LinkedHashMap<>(m);
+        v.put("node", node.nodeId());
+        v.put("role", node.role());
+        v.put("wall", Instant.now().toString());
+        try {
+            producer.send(new ProducerRecord<>(control, 0, null, JSON.writeValueAsBytes(v))).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot write to " + control + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void startControlReader() {
+        Thread t = new Thread(this::readControl, "soak-kafka-control");
+        t.setDaemon(true);
+        controlThread = t;
+        t.start();
+    }
+
+    private void readControl() {
+        Properties c = consumerProps();
+        try (KafkaConsumer<byte[], byte[]> cons = new KafkaConsumer<>(c)) {
+            TopicPartition tp = new TopicPartition(control, 0);
+            cons.assign(List.of(tp));
+            cons.seekToBeginning(List.of(tp));
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> r : cons.poll(Duration.ofMillis(200))) {
+                    try {
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> m = JSON.readValue(r.value(), Map.class);
+                        state.apply(m);
+                    } catch (Exception e) {
+                        badRecords.incrementAndGet();
+                    }
+                }
+            }
+        } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+            // closing
+        } catch (RuntimeException e) {
+            if (running) {
+                LOG.warn("control topic reader stopped: {}", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void announceStart(long startNanos, long wallEpochNanos) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "start");
+        m.put("start_nanos", startNanos);
+        m.put("wall_nanos", wallEpochNanos);
+        sendControl(m);
+    }
+
+    @Override
+    public long[] awaitStart(Duration timeout) throws Exception {
+        long[] s = state.awaitStart(timeout.toMillis());
+        if (s == null) {
+            throw new IllegalStateException("no source node announced the run's start on " + control + " within "
+                    + timeout.toSeconds() + " s (start the node that reads the feed)");
+        }
+        return s;
+    }
+
+    // =========================================================================================== start, send
+
+    @Override
+    public void start() {
+        Map<String, Object> join = new LinkedHashMap<>();
+        join.put("type", "join");
+        join.put("source", node.source());
+        join.put("produces", new TreeSet<>(node.produced()));
+        join.put("inbound", new TreeSet<>(node.inbound()));
+        sendControl(join);
+        if (node.inbound().isEmpty()) {
+            return;
+        }
+        inboundRunning = true;
+        Thread t = new Thread(this::inboundLoop, "soak-kafka-inbound");
+        t.setDaemon(true);
+        inboundThread = t;
+        t.start();
+    }
+
+    @Override
+    public void send(String topic, long seq, long timeNanos, Object payload) {
+        String sym = codec.symbol(payload);
+        RecordHeaders h = new RecordHeaders();
+        h.add(Codec.SEQ, Codec.longBytes(seq));
+        h.add(Codec.TIME, Codec.longBytes(timeNanos));
+        h.add(Codec.TYPE, Codec.utf8(payload.getClass().getName()));
+        h.add(Codec.NODE, Codec.utf8(node.nodeId()));
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topicName(topic), partitionOf(sym),
+                sym == null ? null : Codec.utf8(sym), codec.value(payload), h);
+        producer.send(r, (md, ex) -> {
+            if (ex != null) {
+                sendErrors.incrementAndGet();
+                lastSendError.set(topic + ": " + ex.getMessage());
+            }
+        });
+        sent.computeIfAbsent(topic, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /**
+     * A symbol of the plan's subscription goes to partition (its index mod partitions), so the symbols spread
+     * evenly over the partitions (and so over the nodes of a role); any other symbol by the key's hash (null).
+     */
+    private Integer partitionOf(String symbol) {
+        if (symbol == null) {
+            return null;
+        }
+        Integer i = symbolIndex.get(symbol);
+        return i == null ? null : i % partitions;
+    }
+
+    // =========================================================================================== inbound
+
+    private Properties consumerProps() {
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "soak-" + node.nodeId() + "-" + Thread.currentThread().getName());
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        return c;
+    }
+
+    private void inboundLoop() {
+        Properties c = consumerProps();
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        c.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        // a node that dies (SIGKILL) is noticed after the session timeout; its partitions then move
+        c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) cfg.integer("cluster.session_timeout_ms", 6000));
+        c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) cfg.integer("cluster.heartbeat_ms", 1000));
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        List<String> topics = node.inbound().stream().map(this::topicName).sorted().toList();
+        long lastCheck = 0;
+        try (KafkaConsumer<byte[], byte[]> cons = new KafkaConsumer<>(c)) {
+            consumer = cons;
+            cons.subscribe(topics, new Listener(cons));
+            while (inboundRunning) {
+                ConsumerRecords<byte[], byte[]> recs = cons.poll(Duration.ofMillis(100));
+                for (ConsumerRecord<byte[], byte[]> r : recs) {
+                    deliver(r);
+                }
+                long now = System.nanoTime();
+                if (now - lastCheck > 200_000_000L) {
+                    lastCheck = now;
+                    progress(cons);
+                }
+            }
+        } catch (WakeupException e) {
+            // stopInbound
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("Kafka inbound stopped: {}", e.toString(), e);
+            endedBy = "inbound_failed: " + e;
+            node.requestStop("cluster_inbound_failed");
+        } finally {
+            consumer = null;
+        }
+    }
+
+    private void deliver(ConsumerRecord<byte[], byte[]> r) throws InterruptedException {
+        String topic = r.topic().substring(prefix.length());
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        long seq = Codec.longHeader(r.headers(), Codec.SEQ, -1);
+        String type = Codec.stringHeader(r.headers(), Codec.TYPE);
+        deliveredOffset.put(tp, r.offset());
+        if (seq < 0 || type == null) {
+            badRecords.incrementAndGet();
+            return;
+        }
+        String key = topic + '\u0000' + (r.key() == null ? "#" + r.partition() : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8));
+        Long high = highestSeq.get(key);
+        if (high != null && seq <= high) {
+            duplicates.computeIfAbsent(topic, k -> new AtomicLong()).incrementAndGet();
+            return;
+        }
+        Object payload;
+        try {
+            payload = codec.decode(type, r.value());
+        } catch (java.io.IOException e) {
+            if (badRecords.incrementAndGet() <= 10) {
+                LOG.warn("bad record {}@{}: {}", tp, r.offset(), e.getMessage());
+            }
+            return;
+        }
+        node.deliver(topic, seq, Codec.longHeader(r.headers(), Codec.TIME, 0), payload);
+        highestSeq.put(key, seq);
+        delivered.computeIfAbsent(topic, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** Done with the owned partitions? Then say so; stop when this node's role covered every partition. */
+    private void progress(KafkaConsumer<byte[], byte[]> cons) {
+        if (endOffsets == null) {
+            for (String t : node.inbound()) {
+                if (!state.upstreamDone(t, this::partitionsOf)) {
+                    return;
+                }
+            }
+            List<TopicPartition> all = new ArrayList<>();
+            for (String t : node.inbound()) {
+                for (int p = 0; p < partitionsOf(t); p++) {
+                    all.add(new TopicPartition(topicName(t), p));
+                }
+            }
+            endOffsets = new HashMap<>(cons.endOffsets(all));
+            LOG.info("node {}: every upstream role is done; reading to the end offsets", node.nodeId());
+        }
+        Set<TopicPartition> assignment = cons.assignment();
+        for (TopicPartition tp : assignment) {
+            if (cons.position(tp) < endOffsets.getOrDefault(tp, 0L)) {
+                return;
+            }
+        }
+        if (!node.quiet()) {
+            return;
+        }
+        Set<TopicPartition> fresh = new HashSet<>(assignment);
+        fresh.removeAll(announced);
+        if (!fresh.isEmpty()) {
+            producer.flush(); // every output of these partitions is in Kafka before we say so
+            Map<String, List<Integer>> parts = new TreeMap<>();
+            for (TopicPartition tp : fresh) {
+                parts.computeIfAbsent(tp.topic().substring(prefix.length()), k -> new ArrayList<>()).add(tp.partition());
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", "done");
+            m.put("partitions", parts);
+            sendControl(m);
+            announced.addAll(fresh);
+        }
+        if (!stopAsked && state.roleComplete(node.role(), this::partitionsOf)) {
+            stopAsked = true;
+            endedBy = "upstream_done";
+            node.requestStop("upstream_done");
+        }
+    }
+
+    private final Map<String, Integer> partitionCount = new ConcurrentHashMap<>();
+
+    int partitionsOf(String topic) {
+        return partitionCount.computeIfAbsent(topic, t -> {
+            try {
+                return admin.describeTopics(List.of(topicName(t))).allTopicNames().get(30, TimeUnit.SECONDS)
+                        .get(topicName(t)).partitions().size();
+            } catch (Exception e) {
+                return partitions;
+            }
+        });
+    }
+
+    private final class Listener implements ConsumerRebalanceListener {
+        private final KafkaConsumer<byte[], byte[]> cons;
+
+        Listener(KafkaConsumer<byte[], byte[]> cons) {
+            this.cons = cons;
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> parts) {
+            if (parts.isEmpty()) {
+                return;
+            }
+            List<TopicPartition> fromStart = new ArrayList<>();
+            for (TopicPartition tp : parts) {
+                Long d = deliveredOffset.get(tp);
+                if (d != null) {
+                    cons.seek(tp, d + 1);
+                } else {
+                    fromStart.add(tp);
+                }
+            }
+            if (!fromStart.isEmpty()) {
+                cons.seekToBeginning(fromStart);
+            }
+            boolean takeover = assignedOnce;
+            assignedOnce = true;
+            owned.addAll(parts);
+            Map<String, Object> ev = event("assigned", parts);
+            assignments.add(ev);
+            if (takeover) {
+                takeovers.add(ev);
+                LOG.info("node {} took over {} (replayed from their first offset where new to this node)",
+                        node.nodeId(), names(parts));
+            }
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> parts) {
+            if (!parts.isEmpty()) {
+                owned.removeAll(parts);
+                assignments.add(event("revoked", parts));
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> parts) {
+            onPartitionsRevoked(parts);
+        }
+    }
+
+    private Map<String, Object> event(String what, Collection<TopicPartition> parts) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("at", Instant.now().toString());
+        m.put("at_epoch_ms", System.currentTimeMillis());
+        m.put(what, names(parts));
+        return m;
+    }
+
+    private List<String> names(Collection<TopicPartition> parts) {
+        return parts.stream().map(tp -> tp.topic().substring(prefix.length()) + "-" + tp.partition()).sorted().toList();
+    }
+
+    // =========================================================================================== stop
+
+    @Override
+    public void stopInbound() {
+        inboundRunning = false;
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        Thread t = inboundThread;
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(15_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void finish() {
+        producer.flush();
+        if (node.source()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", "done");
+            m.put("source", true);
+            sendControl(m);
+        }
+    }
+
+    @Override
+    public void close() {
+        stopInbound();
+        running = false;
+        try {
+            producer.close(Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            LOG.warn("closing the Kafka producer: {}", e.toString());
+        }
+        Thread t = controlThread;
+        if (t != null) {
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        admin.close(Duration.ofSeconds(5));
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("transport", "kafka");
+        m.put("bootstrap", bootstrap);
+        m.put("node", node.nodeId());
+        m.put("role", node.role());
+        m.put("group", node.inbound().isEmpty() ? "" : group);
+        m.put("source", node.source());
+        m.put("partitions", partitions);
+        m.put("produces", new TreeSet<>(node.produced()));
+        m.put("inbound", new TreeSet<>(node.inbound()));
+        m.put("sent", counts(sent));
+        m.put("delivered", counts(delivered));
+        m.put("duplicates_dropped", counts(duplicates));
+        m.put("bad_records", badRecords.get());
+        m.put("send_errors", sendErrors.get());
+        if (!lastSendError.get().isEmpty()) {
+            m.put("last_send_error", lastSendError.get());
+        }
+        m.put("owned", names(owned));
+        m.put("announced_done", names(announced));
+        synchronized (assignments) {
+            m.put("assignments", new ArrayList<>(assignments));
+        }
+        synchronized (takeovers) {
+            m.put("takeovers", new ArrayList<>(takeovers));
+        }
+        m.put("nodes", state.nodes());
+        m.put("ended_by", endedBy);
+        return m;
+    }
+
+    private static Map<String, Object> counts(Map<String, AtomicLong> c) {
+        Map<String, Object> m = new TreeMap<>();
+        c.forEach((k, v) -> m.put(k, v.get()));
+        return m;
+    }
+}

@@ -1,0 +1,197 @@
+package io.soak.transport.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.soak.api.sink.Row;
+import io.soak.engine.EngineOptions;
+import io.soak.engine.RunOutcome;
+import io.soak.engine.SoakRun;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The engine's cluster mode on a real Kafka broker (scripts/services.sh): several nodes of one run in this JVM,
+ * each its own {@link SoakRun} with its own run directory, talking only through Kafka.
+ */
+class KafkaBusTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path runs;
+
+    private static Map<String, Object> config(String kafka, String node, List<String> stages, String role) {
+        Map<String, Object> c = new TreeMap<>();
+        c.put("cluster.kafka", kafka);
+        c.put("cluster.node", node);
+        c.put("cluster.stages", stages);
+        if (role != null) {
+            c.put("cluster.role", role);
+        }
+        c.put("cluster.start_timeout_ms", 60_000);
+        c.put("sinks.topics", List.of("decision"));
+        return c;
+    }
+
+    private CompletableFuture<RunOutcome> node(String runId, String name, long count, double rate, double pace,
+            List<String> sinks, Map<String, Object> cfg, TestCluster.MemSink sink, SoakRun[] handle) {
+        SoakRun run = new SoakRun(TestCluster.plan("cluster-test", count, rate, pace, sinks, cfg), TestCluster.registry(sink),
+                List.of(), EngineOptions.of(runs.resolve(name)).withRunId(runId));
+        if (handle != null) {
+            handle[0] = run;
+        }
+        CompletableFuture<RunOutcome> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(run.run());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        }, "node-" + name);
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+
+    @Test
+    void threeNodesOverKafkaDeliverEveryDecisionOnceWithSeqsCarried() throws Exception {
+        String kafka = TestCluster.bootstrap();
+        String runId = "kt-" + Long.toHexString(System.nanoTime());
+        long count = 3000;
+        TestCluster.MemSink sink = new TestCluster.MemSink();
+        var k = node(runId, "sinks", count, 1000, 10, List.of("mem"), config(kafka, "k", List.of("tally"), null), sink, null);
+        var s1 = node(runId, "scan1", count, 1000, 10, List.of(), config(kafka, "s1", List.of("scan"), null), null, null);
+        var h = node(runId, "harvest", count, 1000, 10, List.of(), config(kafka, "h", List.of("tick"), null), null, null);
+        RunOutcome ho = h.get(120, TimeUnit.SECONDS);
+        RunOutcome so = s1.get(120, TimeUnit.SECONDS);
+        RunOutcome ko = k.get(120, TimeUnit.SECONDS);
+
+        for (RunOutcome o : List.of(ho, so, ko)) {
+            System.out.println(o.runDirectory() + " exit " + o.exitCode() + " " + o.failures());
+        }
+        assertThat(at(ho.manifest(), "end_reason")).isEqualTo("feed_exhausted");
+        assertThat(at(so.manifest(), "end_reason")).isEqualTo("upstream_done");
+        assertThat(at(ko.manifest(), "end_reason")).isEqualTo("upstream_done");
+        assertThat(num(ho.manifest(), "cluster.sent.market")).isEqualTo(count);
+        assertThat(num(so.manifest(), "cluster.delivered.market")).isEqualTo(count);
+        assertThat(num(so.manifest(), "cluster.sent.decision")).isEqualTo(count);
+        assertThat(num(ko.manifest(), "cluster.delivered.decision")).isEqualTo(count);
+        assertExactlyOnce(sink, count);
+        // the engine's seq travels: a decision's seq is derived from the market event's, which is from raw's
+        assertThat(num(ko.manifest(), "bus.topics.decision.last_seq")).isEqualTo(count);
+        for (RunOutcome o : List.of(ho, so, ko)) {
+            assertThat(num(o.manifest(), "cluster.send_errors")).isZero();
+            assertThat(num(o.manifest(), "cluster.bad_records")).isZero();
+        }
+    }
+
+    @Test
+    void aScanNodeThatLeavesMidRunHandsItsPartitionsOverAndNothingIsLostOrDuplicated() throws Exception {
+        String kafka = TestCluster.bootstrap();
+        String runId = "kf-" + Long.toHexString(System.nanoTime());
+        long count = 16000;
+        double rate = 2000;
+        double pace = 1; // 8 s
+        TestCluster.MemSink sink = new TestCluster.MemSink();
+        SoakRun[] second = new SoakRun[1];
+        var k = node(runId, "sinks", count, rate, pace, List.of("mem"), config(kafka, "k", List.of("tally"), null), sink, null);
+        var s1 = node(runId, "scan1", count, rate, pace, List.of(), config(kafka, "s1", List.of("scan"), "scan"), null, null);
+        var s2 = node(runId, "scan2", count, rate, pace, List.of(), config(kafka, "s2", List.of("scan"), "scan"), null, second);
+        var h = node(runId, "harvest", count, rate, pace, List.of(), config(kafka, "h", List.of("tick"), null), null, null);
+        // once both scan nodes hold partitions and decisions flow, the second one goes away
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> sink.rows.getOrDefault("decision", new java.util.concurrent.ConcurrentSkipListMap<>()).size() > count / 4
+                        && owned(runs.resolve("scan2").resolve(runId)) > 0);
+        second[0].requestStop("test: node leaves");
+        RunOutcome ho = h.get(120, TimeUnit.SECONDS);
+        RunOutcome o1 = s1.get(120, TimeUnit.SECONDS);
+        RunOutcome o2 = s2.get(120, TimeUnit.SECONDS);
+        RunOutcome ko = k.get(120, TimeUnit.SECONDS);
+
+        assertThat(at(o1.manifest(), "end_reason")).isEqualTo("upstream_done");
+        assertThat(at(ko.manifest(), "end_reason")).isEqualTo("upstream_done");
+        assertThat((List<?>) at(o1.manifest(), "cluster.takeovers")).as("the surviving scan node took partitions over")
+                .isNotEmpty();
+        assertExactlyOnce(sink, count);
+        // the survivor replayed the moved partitions from their start: what the leaver had published comes twice
+        // to the sinks node, which drops it by (topic, symbol, seq)
+        System.out.printf("failover: scan1 delivered %d market events (of %d), scan2 %d; sinks node dropped %d replayed decisions%n",
+                num(o1.manifest(), "cluster.delivered.market"), count, num(o2.manifest(), "cluster.delivered.market"),
+                num(ko.manifest(), "cluster.duplicates_dropped.decision"));
+        assertThat(num(o1.manifest(), "cluster.delivered.market") + num(o2.manifest(), "cluster.delivered.market"))
+                .isGreaterThanOrEqualTo(count);
+        assertThat(ho.exitCode()).isNotEqualTo(3);
+    }
+
+    /** Partitions the node holds, from its manifest (rewritten at every health tick, 1 s here). */
+    @SuppressWarnings("unchecked")
+    private static int owned(Path runDir) {
+        try {
+            Map<String, Object> m = JSON.readValue(runDir.resolve("run_manifest.json").toFile(), Map.class);
+            Object o = at(m, "cluster.owned");
+            return o instanceof List<?> l ? l.size() : 0;
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** Every trade's decision once, seq 1..n, each symbol's scores 1..k once (state followed its partition). */
+    private static void assertExactlyOnce(TestCluster.MemSink sink, long count) throws Exception {
+        var rows = sink.rows.get("decision");
+        assertThat(rows).isNotNull();
+        assertThat(rows.size()).isEqualTo((int) count);
+        assertThat(rows.firstKey()).isEqualTo(1L);
+        assertThat(rows.lastKey()).isEqualTo(count);
+        Map<String, Set<Long>> scores = new HashMap<>();
+        Set<Long> trades = new HashSet<>();
+        List<String> dup = new ArrayList<>();
+        for (Row r : rows.values()) {
+            JsonNode j = JSON.readTree(r.json());
+            String sym = j.get("symbol").asText();
+            long score = j.get("score").asLong();
+            long trade = j.get("z_ofi").asLong();
+            if (!scores.computeIfAbsent(sym, x -> new HashSet<>()).add(score) || !trades.add(trade)) {
+                dup.add(sym + " score " + score + " trade " + trade);
+            }
+        }
+        assertThat(dup).as("duplicated decisions").isEmpty();
+        assertThat(trades).hasSize((int) count);
+        for (var e : scores.entrySet()) {
+            int n = e.getValue().size();
+            assertThat(e.getValue()).as("scores of %s are 1..%d (the symbol's state was never lost)", e.getKey(), n)
+                    .allMatch(s -> s >= 1 && s <= n);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Object at(Map<String, Object> tree, String path) {
+        Object node = tree;
+        for (String p : path.split("\\.")) {
+            if (node instanceof Map<?, ?> m) {
+                node = m.get(p);
+            } else {
+                return null;
+            }
+        }
+        return node;
+    }
+
+    static long num(Map<String, Object> tree, String path) {
+        Object v = at(tree, path);
+        return v == null ? 0 : ((Number) v).longValue();
+    }
+}
