@@ -191,7 +191,8 @@ class HarvesterFuzzTest {
         Map<String, Long> byReason = m.with("parse_errors_by_reason.");
         assertThat(byReason).isEqualTo(expected);
         assertThat(byReason.keySet()).allMatch(k -> Arrays.asList(REASONS).contains(k));
-        assertThat(frames).isGreaterThan(20_000);
+        assertThat(frames).as("every line of the data in use (20,000 in full, fewer in the fixture) went through")
+                .isGreaterThanOrEqualTo(head.size() - gaps);
     }
 
     static String snapshot(long lastUpdateId, double[][] top) {
