@@ -136,6 +136,12 @@ final class KafkaBus implements ClusterBus {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, (int) cfg.integer("cluster.linger_ms", 5));
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, cfg.string("cluster.compression", "lz4"));
+        // no call waits without a bound: a send for the broker's metadata or buffer space, a record (and the end's
+        // flush) for its acknowledgement; what fails is counted in send_errors
+        int delivery = (int) cfg.integer("cluster.delivery_timeout_ms", 30_000);
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) cfg.integer("cluster.max_block_ms", 30_000));
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1000, Math.min(15_000, delivery / 2)));
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, delivery);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         this.producer = new KafkaProducer<>(p);

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,9 +75,9 @@ class KafkaBusTest {
         var k = node(runId, "sinks", count, 1000, 10, List.of("mem"), config(kafka, "k", List.of("tally"), null), sink, null);
         var s1 = node(runId, "scan1", count, 1000, 10, List.of(), config(kafka, "s1", List.of("scan"), null), null, null);
         var h = node(runId, "harvest", count, 1000, 10, List.of(), config(kafka, "h", List.of("tick"), null), null, null);
-        RunOutcome ho = h.get(120, TimeUnit.SECONDS);
-        RunOutcome so = s1.get(120, TimeUnit.SECONDS);
-        RunOutcome ko = k.get(120, TimeUnit.SECONDS);
+        RunOutcome ho = TestCluster.outcome(h, "harvest", Duration.ofSeconds(120));
+        RunOutcome so = TestCluster.outcome(s1, "scan1", Duration.ofSeconds(120));
+        RunOutcome ko = TestCluster.outcome(k, "sinks", Duration.ofSeconds(120));
 
         for (RunOutcome o : List.of(ho, so, ko)) {
             System.out.println(o.runDirectory() + " exit " + o.exitCode() + " " + o.failures());
@@ -118,10 +117,10 @@ class KafkaBusTest {
                         && owned(runs.resolve("scan1").resolve(runId)) > 0 // a node's first assignment is no takeover:
                         && owned(runs.resolve("scan2").resolve(runId)) > 0); // under load scan1 could join only after scan2 left
         second[0].requestStop("test: node leaves");
-        RunOutcome ho = h.get(120, TimeUnit.SECONDS);
-        RunOutcome o1 = s1.get(120, TimeUnit.SECONDS);
-        RunOutcome o2 = s2.get(120, TimeUnit.SECONDS);
-        RunOutcome ko = k.get(120, TimeUnit.SECONDS);
+        RunOutcome ho = TestCluster.outcome(h, "harvest", Duration.ofSeconds(120));
+        RunOutcome o1 = TestCluster.outcome(s1, "scan1", Duration.ofSeconds(120));
+        RunOutcome o2 = TestCluster.outcome(s2, "scan2", Duration.ofSeconds(120));
+        RunOutcome ko = TestCluster.outcome(k, "sinks", Duration.ofSeconds(120));
 
         assertThat(at(o1.manifest(), "end_reason")).isEqualTo("upstream_done");
         assertThat(at(ko.manifest(), "end_reason")).isEqualTo("upstream_done");

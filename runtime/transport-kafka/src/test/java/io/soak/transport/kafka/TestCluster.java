@@ -71,7 +71,95 @@ final class TestCluster {
             throw new AssertionError(why + " (soak.services.required=true)");
         }
         Assumptions.assumeTrue(up, why);
+        ready(v);
         return v;
+    }
+
+    private static volatile String readyAt;
+
+    /**
+     * The broker answers the port before it serves a new topic: once per JVM, a topic is created, a record
+     * produced (idempotent, acks=all, as the bus does) and read back, so a broker that is not ready yet fails
+     * here, with what it said, rather than as a node that never finishes.
+     */
+    static synchronized void ready(String bootstrap) {
+        if (bootstrap.equals(readyAt)) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        String topic = "soak.probe." + Long.toHexString(System.nanoTime());
+        java.util.Properties a = new java.util.Properties();
+        a.put("bootstrap.servers", bootstrap);
+        a.put("default.api.timeout.ms", 60_000);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(a)) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1))).all()
+                    .get(60, java.util.concurrent.TimeUnit.SECONDS);
+            java.util.Properties p = new java.util.Properties();
+            p.put("bootstrap.servers", bootstrap);
+            p.put("enable.idempotence", true);
+            p.put("acks", "all");
+            p.put("max.block.ms", 60_000);
+            p.put("key.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+            p.put("value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(p)) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, 0, null, new byte[] {1}))
+                        .get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            java.util.Properties c = new java.util.Properties();
+            c.put("bootstrap.servers", bootstrap);
+            c.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+            c.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+            try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(c)) {
+                var tp = new org.apache.kafka.common.TopicPartition(topic, 0);
+                consumer.assign(List.of(tp));
+                consumer.seekToBeginning(List.of(tp));
+                long until = System.nanoTime() + 60_000_000_000L;
+                while (consumer.poll(Duration.ofMillis(200)).isEmpty()) {
+                    if (System.nanoTime() > until) {
+                        throw new IllegalStateException("the probe record was not read back within 60 s");
+                    }
+                }
+            }
+            admin.deleteTopics(List.of(topic));
+        } catch (Exception e) {
+            throw new AssertionError("Kafka at " + bootstrap + " is not ready (create a topic, produce, read back): " + e, e);
+        }
+        System.out.printf("kafka %s ready (probe topic created, written and read) in %d ms%n", bootstrap,
+                (System.nanoTime() - t0) / 1_000_000);
+        readyAt = bootstrap;
+    }
+
+    /**
+     * The node's outcome within {@code timeout}; when it is not there, the failure names what the node threads
+     * and the Kafka client threads are doing (the whole dump goes to standard output).
+     */
+    static <T> T outcome(java.util.concurrent.CompletableFuture<T> f, String name, Duration timeout) throws Exception {
+        try {
+            return f.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            StringBuilder brief = new StringBuilder();
+            StringBuilder dump = new StringBuilder();
+            for (var en : Thread.getAllStackTraces().entrySet()) {
+                String tn = en.getKey().getName();
+                if (!(tn.startsWith("node-") || tn.startsWith("soak-") || tn.startsWith("kafka-") || tn.contains("stage"))) {
+                    continue;
+                }
+                dump.append('"').append(tn).append("\" ").append(en.getKey().getState()).append('\n');
+                int shown = 0;
+                for (StackTraceElement st : en.getValue()) {
+                    dump.append("    at ").append(st).append('\n');
+                    if (tn.startsWith("node-" + name) && shown < 4 && (st.getClassName().startsWith("io.soak")
+                            || st.getClassName().startsWith("org.apache.kafka"))) {
+                        brief.append(shown == 0 ? "" : " < ").append(st.getClassName().replaceAll(".*\\.", ""))
+                                .append('.').append(st.getMethodName()).append(':').append(st.getLineNumber());
+                        shown++;
+                    }
+                }
+            }
+            System.out.println("node " + name + " did not finish within " + timeout.toMillis() + " ms; threads:\n" + dump);
+            throw new AssertionError("node " + name + " did not finish within " + timeout.toMillis() + " ms; it is at "
+                    + (brief.length() == 0 ? "(its thread ended)" : brief), e);
+        }
     }
 
     private static boolean reachable(String hostPort) {
