@@ -72,10 +72,10 @@ class ParityTest {
     @Test
     void aRemovedJsonlLineIsReportedWithItsSeq() throws Exception {
         run.write(dir, RunFixture.rows());
-        Path btc = dir.resolve("signals/decision/BTCUSDT/2024-08-08-23.jsonl");
-        List<String> lines = new ArrayList<>(Files.readAllLines(btc));
-        String removed = lines.remove(5);
-        Files.write(btc, lines);
+        Path decisions = dir.resolve("signals/decision/2024-08-08T23.jsonl");
+        List<String> lines = new ArrayList<>(Files.readAllLines(decisions));
+        String removed = lines.remove(11);
+        Files.write(decisions, lines);
         assertThat(removed).contains("\"seq\":12,");
 
         Evidence e = evidence(List.of("jsonl", "sqlite"));
@@ -85,6 +85,25 @@ class ParityTest {
                 .isEqualTo(Map.of("topic", "decision", "seq", 12L, "kind", "only_in_sqlite"));
         assertThat(e.paritySection().get("missing_rows")).isEqualTo(Map.of("jsonl", 1L, "sqlite", 0L));
         assertThat((double) e.paritySection().get("total_diff_pct")).isCloseTo(100.0 / 90, org.assertj.core.api.Assertions.within(1e-9));
+    }
+
+    /** A run written before one JSONL file per topic and hour (one directory per symbol) still compares exactly. */
+    @Test
+    void aRunInTheOldPerSymbolJsonlLayoutStillMatchesAndAGapIsStillFound() throws Exception {
+        run.write(dir, RunFixture.rows());
+        RunFixture.toOldLayout(dir);
+        assertThat(dir.resolve("signals/decision/BTCUSDT/2024-08-08-23.jsonl")).isRegularFile();
+        assertThat(dir.resolve("signals/decision/2024-08-08T23.jsonl")).doesNotExist();
+        Evidence e = evidence(List.of("jsonl", "sqlite"));
+        assertThat(e.paritySection()).containsEntry("exact_match", true).containsEntry("differences", 0L);
+        assertThat(e.summaries().get("jsonl").get("totals")).isEqualTo(e.summaries().get("sqlite").get("totals"));
+
+        Path btc = dir.resolve("signals/decision/BTCUSDT/2024-08-08-23.jsonl");
+        List<String> lines = new ArrayList<>(Files.readAllLines(btc));
+        assertThat(lines.remove(5)).contains("\"seq\":12,");
+        Files.write(btc, lines);
+        assertThat(evidence(List.of("jsonl", "sqlite")).paritySection().get("first_difference"))
+                .isEqualTo(Map.of("topic", "decision", "seq", 12L, "kind", "only_in_sqlite"));
     }
 
     @Test

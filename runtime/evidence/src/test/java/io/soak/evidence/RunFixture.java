@@ -79,4 +79,38 @@ final class RunFixture {
             s.close();
         }
     }
+
+    /**
+     * Moves a run's JSONL files into the layout runs were written in before one file per topic and hour:
+     * {@code signals/<topic>/<SYMBOL>/<yyyy-MM-dd-HH>.jsonl} ({@code _} for rows without a symbol), lines in the
+     * order they were in. What the sink wrote before that change, byte for byte.
+     */
+    static void toOldLayout(Path runDir) throws Exception {
+        Path signals = runDir.resolve("signals");
+        List<Path> topics;
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(signals)) {
+            topics = s.filter(java.nio.file.Files::isDirectory).toList();
+        }
+        for (Path topic : topics) {
+            List<Path> files;
+            try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(topic)) {
+                files = s.filter(p -> p.getFileName().toString().endsWith(".jsonl")).toList();
+            }
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                String hour = name.substring(0, name.length() - ".jsonl".length()).replace('T', '-');
+                Map<String, List<String>> bySymbol = new LinkedHashMap<>();
+                for (String line : java.nio.file.Files.readAllLines(f)) {
+                    String symbol = JSON.readTree(line).path("symbol").asText("");
+                    bySymbol.computeIfAbsent(symbol.isEmpty() ? "_" : symbol, k -> new ArrayList<>()).add(line);
+                }
+                for (Map.Entry<String, List<String>> e : bySymbol.entrySet()) {
+                    Path to = topic.resolve(e.getKey()).resolve(hour + ".jsonl");
+                    java.nio.file.Files.createDirectories(to.getParent());
+                    java.nio.file.Files.write(to, e.getValue());
+                }
+                java.nio.file.Files.delete(f);
+            }
+        }
+    }
 }

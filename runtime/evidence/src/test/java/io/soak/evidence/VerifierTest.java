@@ -84,11 +84,30 @@ class VerifierTest {
     @Test
     void aRemovedJsonlLineIsAMismatchNamingItsSeq() throws Exception {
         finishedRun();
+        Path decisions = dir.resolve("signals/decision/2024-08-08T23.jsonl");
+        List<String> lines = new ArrayList<>(Files.readAllLines(decisions));
+        lines.remove(0);
+        Files.write(decisions, lines);
+        Verifier.Verification v = Verifier.verify(dir, run::sink);
+        assertThat(v.outcome()).isEqualTo(Verifier.Outcome.MISMATCH);
+        assertThat(v.mismatches()).contains("jsonl: rows missing, topic decision seq 1",
+                "sinks differ at topic decision seq 1 (only_in_sqlite)");
+    }
+
+    /** {@code soak verify} of a run written before one JSONL file per topic and hour (per-symbol directories). */
+    @Test
+    void aRunInTheOldPerSymbolJsonlLayoutStillVerifiesAndARemovedLineIsStillFound() throws Exception {
+        finishedRun();
+        RunFixture.toOldLayout(dir);
+        Verifier.Verification v = Verifier.verify(dir, run::sink);
+        assertThat(v.mismatches()).isEmpty();
+        assertThat(v.outcome()).isEqualTo(Verifier.Outcome.MATCH);
+
         Path eth = dir.resolve("signals/decision/ETHUSDT/2024-08-08-23.jsonl");
         List<String> lines = new ArrayList<>(Files.readAllLines(eth));
         lines.remove(0);
         Files.write(eth, lines);
-        Verifier.Verification v = Verifier.verify(dir, run::sink);
+        v = Verifier.verify(dir, run::sink);
         assertThat(v.outcome()).isEqualTo(Verifier.Outcome.MISMATCH);
         assertThat(v.mismatches()).contains("jsonl: rows missing, topic decision seq 1",
                 "sinks differ at topic decision seq 1 (only_in_sqlite)");

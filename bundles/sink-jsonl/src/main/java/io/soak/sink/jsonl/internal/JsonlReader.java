@@ -24,6 +24,10 @@ import java.util.stream.StreamSupport;
  * the topic's order with one line per file in memory. Duplicated or torn lines are passed through as
  * found (a torn line becomes a row with seq -1 at the start of its topic) so that verification can point
  * at them; the sink itself never leaves either behind.
+ *
+ * <p>Both layouts are read (see {@link JsonlLayout}): the current one, one file per topic and hour, takes each
+ * row's symbol from the row's {@code symbol} field; that of runs written before, one directory per symbol,
+ * takes it from the directory's name, as it always did. A topic's files of both layouts merge by seq alike.
  */
 final class JsonlReader {
 
@@ -80,7 +84,7 @@ final class JsonlReader {
             return c != 0 ? c : a.path.compareTo(b.path);
         });
         for (Path f : JsonlRecovery.files(topicDir)) {
-            Cursor c = new Cursor(json, topic, f);
+            Cursor c = new Cursor(json, topic, f, JsonlLayout.legacySymbol(topicDir, f));
             opened.add(c);
             if (c.advance()) {
                 heap.add(c);
@@ -119,17 +123,18 @@ final class JsonlReader {
     private static final class Cursor {
         final JsonFactory json;
         final String topic;
+        /** The symbol of every row of the file (layout of runs written before), or null: each row's own. */
         final String symbol;
         final long hourStart;
         final Path path;
         final BufferedReader reader;
         Row head;
 
-        Cursor(JsonFactory json, String topic, Path path) throws IOException {
+        Cursor(JsonFactory json, String topic, Path path, String symbol) throws IOException {
             this.json = json;
             this.topic = topic;
             this.path = path;
-            this.symbol = JsonlLayout.symbolOf(path.getParent().getFileName().toString());
+            this.symbol = symbol;
             this.hourStart = JsonlLayout.hourStartMs(path);
             this.reader = Files.newBufferedReader(path, StandardCharsets.UTF_8);
         }
@@ -145,8 +150,9 @@ final class JsonlReader {
             } while (line.isEmpty());
             LineHeader h = LineHeader.parse(json, line);
             head = h == null
-                    ? new Row("", topic, -1, hourStart, symbol, line)
-                    : new Row(h.runId(), topic, h.seq(), h.tsMs() == LineHeader.NO_TS ? hourStart : h.tsMs(), symbol, line);
+                    ? new Row("", topic, -1, hourStart, symbol == null ? "" : symbol, line)
+                    : new Row(h.runId(), topic, h.seq(), h.tsMs() == LineHeader.NO_TS ? hourStart : h.tsMs(),
+                            symbol == null ? h.symbol() : symbol, line);
             return true;
         }
 

@@ -9,7 +9,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +52,12 @@ final class JsonlRecovery {
         return out;
     }
 
-    /** Writes the watermark atomically (temp file, fsync, rename): a crash leaves the old or the new one. */
-    static void writeState(Path runDirectory, Map<String, Long> committed) throws IOException {
+    /**
+     * Writes the watermark atomically: temp file, fsync, rename, fsync of {@code signals/}. A process crash leaves
+     * the old or the new watermark; the directory's fsync makes the rename itself durable, so that after an OS
+     * crash the previous watermark cannot come back (recovery would then cut rows a commit had acknowledged).
+     */
+    static void writeState(Disk disk, Path runDirectory, Map<String, Long> committed) throws IOException {
         Path dir = JsonlLayout.signals(runDirectory);
         Files.createDirectories(dir);
         StringBuilder sb = new StringBuilder("{");
@@ -72,13 +75,16 @@ final class JsonlRecovery {
             while (b.hasRemaining()) {
                 ch.write(b);
             }
-            ch.force(true);
+            disk.forceFile(ch, tmp);
         }
-        Files.move(tmp, dir.resolve(JsonlLayout.STATE_FILE), StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
+        disk.replace(tmp, dir.resolve(JsonlLayout.STATE_FILE));
+        disk.forceDirectory(dir);
     }
 
-    /** Every data file of a topic directory, sorted by path. */
+    /**
+     * Every data file of a topic directory, sorted by path: the files of the current layout (in the topic's
+     * directory) and those of runs written before (one directory per symbol below it).
+     */
     static List<Path> files(Path topicDir) throws IOException {
         if (!Files.isDirectory(topicDir)) {
             return List.of();

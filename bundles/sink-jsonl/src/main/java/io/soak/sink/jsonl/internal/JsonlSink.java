@@ -17,8 +17,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,12 +32,17 @@ import org.slf4j.LoggerFactory;
  * starting point. Durable by fsync of a file every {@code fsync_rows} of its rows, of every written file every
  * {@code fsync_ms} ms of engine time, and on every commit; a commit records the watermark only after the data
  * files were fsynced. (Counting rows per file keeps the fsync rate at rows / fsync_rows whatever the number of
- * topic/symbol files, and bounds the unacknowledged rows an OS crash can take per file.)
+ * files, and bounds the unacknowledged rows an OS crash can take per file.)
+ *
+ * <p>One append file per topic and UTC hour ({@link JsonlLayout}): a commit forces at most (topics × open hours)
+ * files whatever the number of symbols, then the directories that got a new entry since the last commit (a new
+ * hour's file), then writes the watermark (temp file, fsync, rename, fsync of {@code signals/}). All durability
+ * calls go through {@link Disk}.
  */
 final class JsonlSink implements Sink {
 
     private static final Logger LOG = LoggerFactory.getLogger(JsonlSink.class);
-    /** Per open file (up to two hours × topics × symbols are open: 16 KiB keeps 60 symbols under ~12 MB). */
+    /** Per open file (up to two hours × topics are open, whatever the number of symbols). */
     private static final int BUFFER = 16 * 1024;
 
     private final Path runDirectory;
@@ -46,11 +53,15 @@ final class JsonlSink implements Sink {
     private final Map<String, Long> written = new HashMap<>();
     private final Map<String, Long> committed;
     private final Map<String, RowFile> open = new HashMap<>();
+    private final Disk disk;
+    /** Directories with an entry (file or directory) created since their last fsync: forced before the watermark. */
+    private final Set<Path> newEntries = new LinkedHashSet<>();
     private long lastSyncMs;
     private long lastCommitMs;
     private boolean closed;
 
-    private JsonlSink(SinkContext context, Map<String, Long> committed) {
+    private JsonlSink(SinkContext context, Map<String, Long> committed, Disk disk) {
+        this.disk = disk;
         this.runDirectory = context.runDirectory();
         this.metrics = context.metrics();
         this.clock = context.clock();
@@ -63,8 +74,10 @@ final class JsonlSink implements Sink {
     }
 
     /** Opens the sink for a run, recovering the files of an earlier instance of the same run. */
-    static JsonlSink open(SinkContext context, JsonFactory json) throws IOException {
-        Files.createDirectories(JsonlLayout.signals(context.runDirectory()));
+    static JsonlSink open(SinkContext context, JsonFactory json, Disk disk) throws IOException {
+        Path signals = JsonlLayout.signals(context.runDirectory());
+        boolean created = !Files.isDirectory(signals);
+        Files.createDirectories(signals);
         Map<String, Long> committed = JsonlRecovery.readState(json, context.runDirectory());
         long removed = JsonlRecovery.truncateToCommitted(json, context.runDirectory(), committed);
         if (removed > 0) {
@@ -72,7 +85,11 @@ final class JsonlSink implements Sink {
                     removed, committed);
             context.metrics().add("recovered_uncommitted_lines", removed);
         }
-        return new JsonlSink(context, committed);
+        JsonlSink sink = new JsonlSink(context, committed, disk);
+        if (created) {
+            sink.newEntries.add(context.runDirectory());
+        }
+        return sink;
     }
 
     @Override
@@ -93,7 +110,7 @@ final class JsonlSink implements Sink {
             written.put(row.topic(), row.seq());
             n++;
             if (f.unsynced >= fsyncRows) {
-                if (f.sync()) { // per file: every file is fsynced at least every fsync_rows of its rows
+                if (f.sync(disk)) { // per file: every file is fsynced at least every fsync_rows of its rows
                     metrics.increment("files_fsynced");
                 }
                 metrics.increment("fsyncs");
@@ -112,7 +129,8 @@ final class JsonlSink implements Sink {
     public void commit() throws IOException {
         sync();
         if (!written.equals(committed)) {
-            JsonlRecovery.writeState(runDirectory, new TreeMap<>(written));
+            JsonlRecovery.writeState(disk, runDirectory, new TreeMap<>(written));
+            metrics.increment("dirs_fsynced"); // signals/, after the watermark's rename
             committed.clear();
             committed.putAll(written);
         }
@@ -131,7 +149,7 @@ final class JsonlSink implements Sink {
         IOException first = null;
         for (RowFile f : open.values()) {
             try {
-                f.close();
+                f.close(disk);
             } catch (IOException e) {
                 first = first == null ? e : first;
             }
@@ -173,18 +191,27 @@ final class JsonlSink implements Sink {
     private void sync() throws IOException {
         long forced = 0;
         for (RowFile f : open.values()) {
-            if (f.sync()) {
+            if (f.sync(disk)) {
                 forced++;
             }
         }
         if (forced > 0) {
             metrics.add("files_fsynced", forced);
         }
+        // a new hour's file (or topic directory) is only found after an OS crash once its directory is forced
+        for (Path dir : newEntries) {
+            disk.forceDirectory(dir);
+            metrics.increment("dirs_fsynced");
+        }
+        newEntries.clear();
         lastSyncMs = clock.millis();
         metrics.increment("fsyncs");
     }
 
-    /** Keeps at most the two newest hours per (topic, symbol) open: older hours rarely see a late row. */
+    /**
+     * Keeps at most the two newest hours per topic open: older hours rarely see a late row (one that does reopens
+     * its file for append). This bounds the sink's open files at 2 × topics, whatever the number of symbols.
+     */
     private void closeIdleFiles() throws IOException {
         Map<String, Long> newest = new HashMap<>();
         open.values().forEach(f -> newest.merge(f.group, f.hour, Math::max));
@@ -192,7 +219,7 @@ final class JsonlSink implements Sink {
         while (it.hasNext()) {
             RowFile f = it.next();
             if (f.hour < newest.get(f.group) - 1) {
-                f.close();
+                f.close(disk);
                 it.remove();
             }
         }
@@ -200,11 +227,19 @@ final class JsonlSink implements Sink {
 
     private RowFile file(Row row) throws IOException {
         long hour = JsonlLayout.hourOf(row.eventTimeMs());
-        String group = row.topic() + '\u0000' + row.symbol();
-        String key = group + '\u0000' + hour;
+        String key = row.topic() + '\u0000' + hour;
         RowFile f = open.get(key);
         if (f == null) {
-            f = new RowFile(group, hour, JsonlLayout.file(runDirectory, row.topic(), row.symbol(), hour));
+            Path path = JsonlLayout.file(runDirectory, row.topic(), hour);
+            Path topicDir = path.getParent();
+            if (!Files.isDirectory(topicDir)) {
+                Files.createDirectories(topicDir);
+                newEntries.add(topicDir.getParent());
+            }
+            if (!Files.exists(path)) {
+                newEntries.add(topicDir);
+            }
+            f = new RowFile(row.topic(), hour, path);
             open.put(key, f);
         }
         return f;
@@ -214,6 +249,7 @@ final class JsonlSink implements Sink {
     private static final class RowFile {
         final String group;
         final long hour;
+        final Path path;
         final FileChannel channel;
         final ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
         boolean dirty;
@@ -222,7 +258,7 @@ final class JsonlSink implements Sink {
         RowFile(String group, long hour, Path path) throws IOException {
             this.group = group;
             this.hour = hour;
-            Files.createDirectories(path.getParent());
+            this.path = path;
             this.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND);
         }
@@ -251,20 +287,20 @@ final class JsonlSink implements Sink {
         }
 
         /** Flush + fdatasync when the file has bytes not yet forced; true when it forced. */
-        boolean sync() throws IOException {
+        boolean sync(Disk disk) throws IOException {
             if (!dirty) {
                 return false;
             }
             flush();
-            channel.force(false);
+            disk.forceData(channel, path);
             dirty = false;
             unsynced = 0;
             return true;
         }
 
-        void close() throws IOException {
+        void close(Disk disk) throws IOException {
             try {
-                sync();
+                sync(disk);
             } finally {
                 channel.close();
             }

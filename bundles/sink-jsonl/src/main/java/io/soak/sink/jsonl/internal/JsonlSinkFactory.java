@@ -16,8 +16,18 @@ public final class JsonlSinkFactory implements SinkFactory {
     public static final String TYPE = "jsonl";
 
     private final JsonFactory json = new JsonFactory();
+    private final Disk disk;
     /** The live sink per run directory: a reopen after a crash aborts the old instance first. */
     private final java.util.Map<Path, JsonlSink> live = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public JsonlSinkFactory() {
+        this(new Disk());
+    }
+
+    /** With the durability calls of {@code disk} (a test records their order). */
+    JsonlSinkFactory(Disk disk) {
+        this.disk = disk;
+    }
 
     @Override
     public String type() {
@@ -31,7 +41,7 @@ public final class JsonlSinkFactory implements SinkFactory {
         if (previous != null) {
             previous.abort();
         }
-        JsonlSink sink = JsonlSink.open(context, json);
+        JsonlSink sink = JsonlSink.open(context, json, disk);
         live.put(key, sink);
         return sink;
     }

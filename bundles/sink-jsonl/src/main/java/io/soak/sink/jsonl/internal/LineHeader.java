@@ -6,10 +6,13 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 
 /**
- * The identity fields of one persisted line ({@code run_id}, {@code seq}, {@code ts_ms}), read with the
- * streaming parser without building the whole value. A line that is not a complete JSON object is not a row.
+ * The identity fields of one persisted line ({@code run_id}, {@code seq}, {@code ts_ms}, {@code symbol}), read
+ * with the streaming parser without building the whole value. A line that is not a complete JSON object is not a
+ * row.
+ *
+ * @param symbol the row's top-level {@code symbol} string, or empty when it has none (or null)
  */
-record LineHeader(String runId, long seq, long tsMs) {
+record LineHeader(String runId, long seq, long tsMs, String symbol) {
 
     static final long NO_TS = Long.MIN_VALUE;
 
@@ -25,6 +28,7 @@ record LineHeader(String runId, long seq, long tsMs) {
             String runId = null;
             long seq = -1;
             long ts = NO_TS;
+            String symbol = "";
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
@@ -33,13 +37,14 @@ record LineHeader(String runId, long seq, long tsMs) {
                     case "run_id" -> runId = p.getText();
                     case "seq" -> seq = p.getLongValue();
                     case "ts_ms" -> ts = v.isNumeric() ? p.getLongValue() : ts;
+                    case "symbol" -> symbol = v == JsonToken.VALUE_STRING ? p.getText() : "";
                     default -> p.skipChildren();
                 }
             }
             if (t != JsonToken.END_OBJECT || seq < 0) {
                 return null;
             }
-            return new LineHeader(runId, seq, ts);
+            return new LineHeader(runId, seq, ts, symbol);
         } catch (IOException | RuntimeException e) {
             return null;
         }
