@@ -113,6 +113,51 @@ class FaultCampaignTest {
                 .anyMatch(p -> p.startsWith("parity: sinks jsonl and sqlite differ on 1 rows of topic decision"));
     }
 
+    /**
+     * A run written before one JSONL file per topic and hour (one directory per symbol, docs/evidence.md §2) is
+     * still checked: clean as it is, and a line removed from a symbol's file is still a lost row.
+     */
+    @Test
+    void aRunInTheOldPerSymbolJsonlLayoutIsCheckedAlike() throws Exception {
+        Path run = copyOfCleanRun("old-layout");
+        toOldLayout(run);
+        Path file;
+        try (Stream<Path> s = Files.walk(run.resolve("signals").resolve("decision"))) {
+            List<Path> files = s.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList();
+            assertThat(files).isNotEmpty().allMatch(p -> !p.getParent().getFileName().toString().equals("decision"));
+            file = files.get(0);
+        }
+        assertThat(check(run)).isEmpty();
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.remove(0);
+        Files.write(file, lines);
+        assertThat(check(run)).anyMatch(p -> p.startsWith("sink jsonl topic decision: 1 of ") && p.endsWith(" rows lost"));
+    }
+
+    /** Moves a run's JSONL files into the per-symbol layout of runs written before 2026-12-06. */
+    private static void toOldLayout(Path run) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(run.resolve("signals"), 2)) {
+            files = s.filter(p -> p.toString().endsWith(".jsonl")).toList();
+        }
+        for (Path f : files) {
+            String name = f.getFileName().toString();
+            String hour = name.substring(0, name.length() - ".jsonl".length()).replace('T', '-');
+            Map<String, List<String>> bySymbol = new TreeMap<>();
+            for (String line : Files.readAllLines(f)) {
+                String symbol = json.readTree(line).path("symbol").asText("");
+                bySymbol.computeIfAbsent(symbol.isEmpty() ? "_" : symbol, k -> new ArrayList<>()).add(line);
+            }
+            for (Map.Entry<String, List<String>> e : bySymbol.entrySet()) {
+                Path to = f.getParent().resolve(e.getKey()).resolve(hour + ".jsonl");
+                Files.createDirectories(to.getParent());
+                Files.write(to, e.getValue());
+            }
+            Files.delete(f);
+        }
+    }
+
     @Test
     void aDuplicatedJsonlRowIsFound() throws Exception {
         Path run = copyOfCleanRun("dup");
