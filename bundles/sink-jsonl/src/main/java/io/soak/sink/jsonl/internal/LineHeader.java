@@ -37,7 +37,13 @@ record LineHeader(String runId, long seq, long tsMs, String symbol) {
                     case "run_id" -> runId = p.getText();
                     case "seq" -> seq = p.getLongValue();
                     case "ts_ms" -> ts = v.isNumeric() ? p.getLongValue() : ts;
-                    case "symbol" -> symbol = v == JsonToken.VALUE_STRING ? p.getText() : "";
+                    case "symbol" -> {
+                        if (v == JsonToken.VALUE_STRING) {
+                            symbol = p.getText();
+                        } else {
+                            p.skipChildren(); // null, or not a symbol: the row has none
+                        }
+                    }
                     default -> p.skipChildren();
                 }
             }

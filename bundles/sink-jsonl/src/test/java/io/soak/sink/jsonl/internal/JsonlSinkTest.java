@@ -376,6 +376,23 @@ class JsonlSinkTest {
         assertThat(back.get(0).eventTimeMs()).as("a torn line is filed at its file's hour").isEqualTo(1_723_158_000_000L);
     }
 
+    /** The symbol comes from the row's top-level {@code symbol} string; none, null or not a string reads as none. */
+    @Test
+    void readBackTakesTheSymbolFromTheRowsOwnField() throws Exception {
+        Sink sink = open(Map.of());
+        Row nested = new Row("run-1", "t", 1, T0, "", "{\"run_id\":\"run-1\",\"topic\":\"t\",\"seq\":1,\"x\":{\"symbol\":\"NO\"}}");
+        Row nullSymbol = new Row("run-1", "t", 2, T0, "", "{\"run_id\":\"run-1\",\"topic\":\"t\",\"seq\":2,\"symbol\":null}");
+        Row objectSymbol = new Row("run-1", "t", 3, T0, "", "{\"run_id\":\"run-1\",\"topic\":\"t\",\"seq\":3,\"symbol\":{\"a\":1},\"ts_ms\":"
+                + T0 + "}");
+        Row plain = new Row("run-1", "t", 4, T0, "SOLUSDT", "{\"run_id\":\"run-1\",\"topic\":\"t\",\"seq\":4,\"symbol\":\"SOLUSDT\"}");
+        sink.write(List.of(nested, nullSymbol, objectSymbol, plain));
+        sink.close();
+        assertThat(readBack()).extracting(Row::seq, Row::symbol).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(1L, ""), org.assertj.core.groups.Tuple.tuple(2L, ""),
+                org.assertj.core.groups.Tuple.tuple(3L, ""), org.assertj.core.groups.Tuple.tuple(4L, "SOLUSDT"));
+        assertThat(readBack().get(2).eventTimeMs()).as("ts_ms after an object-valued symbol is still read").isEqualTo(T0);
+    }
+
     /** A run written before the one-file-per-topic-and-hour layout: one directory per symbol, {@code _} for none. */
     void writeOldLayoutRun() throws IOException {
         Path d = dir.resolve("signals/decision");
