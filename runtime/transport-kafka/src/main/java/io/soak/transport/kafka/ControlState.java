@@ -23,7 +23,7 @@ final class ControlState {
     private final Set<String> sourceDone = new HashSet<>();                      // roles
     private final Map<String, Map<String, Set<Integer>>> donePartitions = new HashMap<>(); // role -> topic -> partitions
     private final Map<String, List<String>> doneByNode = new TreeMap<>();
-    private final Map<String, List<String>> owners = new HashMap<>(); // "topic-partition" -> nodes, in assignment order
+    private final Map<String, List<String>> owners = new HashMap<>(); // "role/topic-partition" -> nodes, in assignment order
     private long applied = -1; // offset of the last record applied
 
     synchronized void apply(Map<String, Object> m) {
@@ -57,7 +57,8 @@ final class ControlState {
                 if (m.get("partitions") instanceof Map<?, ?> parts) {
                     for (var e : parts.entrySet()) {
                         for (Object p : (List<?>) e.getValue()) {
-                            owners.computeIfAbsent(e.getKey() + "-" + ((Number) p).intValue(), k -> new ArrayList<>()).add(node);
+                            owners.computeIfAbsent(role + "/" + e.getKey() + "-" + ((Number) p).intValue(), k -> new ArrayList<>())
+                                    .add(node);
                         }
                     }
                 }
@@ -88,11 +89,12 @@ final class ControlState {
     }
 
     /**
-     * The node that owned {@code partition} ("topic-p") before {@code node}'s latest assignment of it, from the
-     * {@code owns} records; null when nobody else did (a first owner, or {@code node} owned it last itself).
+     * The node of {@code role} that owned {@code partition} ("topic-p") before {@code node}'s latest assignment of
+     * it, from the {@code owns} records (each role's group shares the partitions on its own); null when nobody else
+     * did (a first owner, or {@code node} owned it last itself).
      */
-    synchronized String previousOwner(String partition, String node) {
-        List<String> h = owners.getOrDefault(partition, List.of());
+    synchronized String previousOwner(String role, String partition, String node) {
+        List<String> h = owners.getOrDefault(role + "/" + partition, List.of());
         int mine = h.lastIndexOf(node);
         if (mine < 1) {
             return null;

@@ -627,7 +627,7 @@ final class KafkaBus implements ClusterBus {
             return out;
         }
         for (TopicPartition tp : parts) {
-            String prev = state.previousOwner(name(tp), node.nodeId());
+            String prev = state.previousOwner(node.role(), name(tp), node.nodeId());
             if (prev != null) {
                 out.put(name(tp), prev);
             }
