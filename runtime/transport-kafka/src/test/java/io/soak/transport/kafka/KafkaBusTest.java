@@ -206,6 +206,10 @@ class KafkaBusTest {
         assertThat(read - count).as("market events read twice").isLessThan(count / 20);
         assertThat(num(ko.manifest(), "cluster.duplicates_dropped.decision")).as("replayed decisions").isLessThan(count / 20);
         assertThat(num(o1.manifest(), "cluster.changelog.rounds")).as("periodic snapshots").isGreaterThan(1);
+        // the sinks node's stage keeps no per-symbol state: it writes no snapshots and says why (its partitions
+        // would be replayed from their start)
+        assertThat(at(ko.manifest(), "cluster.changelog.enabled")).isEqualTo(false);
+        assertThat(String.valueOf(at(ko.manifest(), "cluster.changelog.disabled_because"))).contains("tally");
         assertThat(num(o1.manifest(), "cluster.send_errors")).isZero();
         assertThat(ho.exitCode()).isNotEqualTo(3);
     }
