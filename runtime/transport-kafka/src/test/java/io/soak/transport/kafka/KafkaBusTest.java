@@ -148,9 +148,9 @@ class KafkaBusTest {
     void partitionsThatMoveAreRestoredFromTheChangelogAndOnlyWhatFollowsIsRead() throws Exception {
         String kafka = TestCluster.bootstrap();
         String runId = "kc-" + Long.toHexString(System.nanoTime());
-        long count = 24000;
+        long count = 30000;
         double rate = 2000;
-        double pace = 1; // 12 s
+        double pace = 1; // 15 s: room for the second node to start and join on a loaded machine
         TestCluster.MemSink sink = new TestCluster.MemSink();
         SoakRun[] second = new SoakRun[1];
         Map<String, Object> k1 = config(kafka, "k", List.of("tally"), null);
