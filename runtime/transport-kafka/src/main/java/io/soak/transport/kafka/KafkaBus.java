@@ -52,10 +52,15 @@ import org.slf4j.LoggerFactory;
  *   <li>Producer: idempotent, {@code acks=all}; key = the payload's symbol, so one symbol's events stay ordered on
  *       one partition; the engine's seq in a header.</li>
  *   <li>Consumer (the topics this node consumes but does not produce): group {@code soak.<runId>.<role>}, so the
- *       nodes of one role share the partitions; offsets are not committed: a partition new to this node is read
- *       from its first offset (the state of its symbols is rebuilt by replay, deterministically), one it had before
+ *       nodes of one role share the partitions; offsets are not committed: a partition new to this node is restored
+ *       from its latest snapshot in the changelog and read on from the snapshot's offset, or, without one, read
+ *       from its first offset (the state of its symbols is rebuilt by replay, deterministically); one it had before
  *       from where this node left it. Records at or below the highest seq already delivered for their
  *       (topic, symbol) are the replay of a node that died and are dropped, so every event is delivered once.</li>
+ *   <li>Changelog {@code soak.<runId>.changelog.<role>} (compacted, key {@code <topic>-<partition>}): every
+ *       {@code cluster.snapshot_interval_ms} and when a partition is revoked gracefully, once the stages are quiet
+ *       and the producer flushed, the offset delivered up to, the dedupe state and the stages' per-symbol state
+ *       of each owned partition.</li>
  *   <li>End: a node is done with its partitions when every role producing its inputs is done, it has read them
  *       to their end and its stages are quiet; it says so on the control topic and stops once its role has
  *       covered every partition (a peer that died leaves its partitions to the others).</li>
