@@ -153,7 +153,10 @@ class ClusterFailoverIT {
         assertThat(afterKill).as("s1's takeovers of s2's partitions: " + failovers).isNotEmpty();
         for (Object f : afterKill) {
             assertThat(at(f, "catch_up_ms")).as("catch-up time of " + f).isInstanceOf(Number.class);
-            assertThat((List<?>) at(f, "restores")).as("restores of " + f).isNotEmpty().allSatisfy(r -> {
+            // (a partition without data — 4 symbols on 6 partitions — has no snapshot and nothing to replay)
+            List<?> withData = ((List<?>) at(f, "restores")).stream()
+                    .filter(r -> ((Number) at(r, "end_offset")).longValue() > 0).toList();
+            assertThat(withData).as("restores of " + f).isNotEmpty().allSatisfy(r -> {
                 assertThat(at(r, "from")).as("%s", r).isEqualTo("snapshot");
                 assertThat(((Number) at(r, "offset")).longValue()).as("%s", r).isPositive();
             });
