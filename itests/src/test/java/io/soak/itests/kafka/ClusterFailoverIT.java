@@ -102,9 +102,11 @@ class ClusterFailoverIT {
         nodes.put("harvest", node(scenario, data, runId, "harvest", "harvest", kafka));
         long killedAt;
         try {
-            // both signal nodes hold partitions with data and decisions reached the sinks: kill one
+            // both signal nodes hold partitions with data, decisions reached the sinks and the one to die wrote
+            // snapshots of its partitions to the changelog: kill it
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() ->
                     delivered(runId, "s1") > 0 && delivered(runId, "s2") > 0 && sent(runId, "s2") > 0
+                            && number(runDir(runId, "s2"), "cluster.changelog.written") > 0
                             && alive(nodes) || !alive(nodes));
             assertThat(alive(nodes)).as("every node is still running before the kill; outputs:\n" + outputs()).isTrue();
             killedAt = System.currentTimeMillis();
@@ -144,6 +146,21 @@ class ClusterFailoverIT {
                 .mapToLong(f -> ((Number) at(f, "at_epoch_ms")).longValue()).filter(t -> t >= killedAt).min().orElse(-1);
         assertThat(takeover).as("s1 took partitions over after the kill: " + failovers).isPositive();
         long failoverMs = takeover - killedAt;
+        // the dead node's partitions were restored from its last snapshot (state of their symbols, dedupe state)
+        // and read on from its offset, not replayed from their start; the catch-up time is recorded
+        List<?> afterKill = failovers.stream().filter(f -> "s1".equals(at(f, "node")) && "s2".equals(at(f, "previous_owner"))
+                && ((Number) at(f, "at_epoch_ms")).longValue() >= killedAt).toList();
+        assertThat(afterKill).as("s1's takeovers of s2's partitions: " + failovers).isNotEmpty();
+        for (Object f : afterKill) {
+            assertThat(at(f, "catch_up_ms")).as("catch-up time of " + f).isInstanceOf(Number.class);
+            // (a partition without data — 4 symbols on 6 partitions — has no snapshot and nothing to replay)
+            List<?> withData = ((List<?>) at(f, "restores")).stream()
+                    .filter(r -> ((Number) at(r, "end_offset")).longValue() > 0).toList();
+            assertThat(withData).as("restores of " + f).isNotEmpty().allSatisfy(r -> {
+                assertThat(at(r, "from")).as("%s", r).isEqualTo("snapshot");
+                assertThat(((Number) at(r, "offset")).longValue()).as("%s", r).isPositive();
+            });
+        }
         Object recorded = at(m, "cluster.failover_ms");
         assertThat(recorded).as("failover time in the merged manifest").isInstanceOf(Number.class);
         assertThat(((Number) recorded).longValue()).isBetween(0L, 60_000L);
@@ -166,8 +183,9 @@ class ClusterFailoverIT {
 
         long dropped = ((Number) at(manifest(runDir(runId, "sinks")), "cluster.duplicates_dropped.decision")).longValue();
         System.out.printf("cluster failover IT: %d decisions in both sinks (= the one-node run), kill -> takeover %d ms "
-                        + "(recorded %s ms), %d replayed decisions dropped by (topic, symbol, seq), cluster wall %.1f s%n",
-                jsonl.size(), failoverMs, recorded, dropped, clusterWall);
+                        + "(recorded %s ms), %d replayed decisions dropped by (topic, symbol, seq), cluster wall %.1f s%n"
+                        + "failovers after the kill: %s%n",
+                jsonl.size(), failoverMs, recorded, dropped, clusterWall, afterKill);
     }
 
     // ------------------------------------------------------------------------------------------------ helpers

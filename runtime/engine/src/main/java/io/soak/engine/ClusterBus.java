@@ -69,6 +69,32 @@ public interface ClusterBus extends AutoCloseable {
 
         /** Asks for the graceful stop (any thread). */
         void requestStop(String reason);
+
+        /**
+         * The state of every local stage for each group of symbols (group name → stage name → bytes of
+         * {@link io.soak.api.stage.PerSymbolState#snapshotSymbols}), taken on each stage's runner between two
+         * events. Take it when {@link #quiet()}, with nothing delivered meanwhile, so it is the state after exactly
+         * the events delivered so far.
+         *
+         * @throws UnsupportedOperationException naming the local stage that keeps no per-symbol state (it does not
+         *     implement {@code PerSymbolState}): this node cannot snapshot
+         * @throws IllegalStateException naming why not now: a stage is not running (restarting), did not answer in
+         *     time or failed
+         */
+        default Map<String, Map<String, byte[]>> snapshotSymbols(Map<String, Set<String>> groups) {
+            throw new UnsupportedOperationException("this engine takes no per-symbol snapshots");
+        }
+
+        /**
+         * Replaces the local stages' state of {@code symbols} by {@code states} (stage name → bytes from
+         * {@link #snapshotSymbols}), on each stage's runner, before any further event of those symbols is delivered.
+         *
+         * @throws IllegalStateException naming why not (as {@link #snapshotSymbols}; a stage of the node missing
+         *     from {@code states}); stages restored before the failure keep the restored state
+         */
+        default void restoreSymbols(Set<String> symbols, Map<String, byte[]> states) {
+            throw new UnsupportedOperationException("this engine restores no per-symbol snapshots");
+        }
     }
 
     /** Source node, before any stage starts: the run's start on the engine clock and the wall time it maps to. */

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -113,6 +114,8 @@ public final class ClusterMerge {
             n.put("sent", Tree.get(m, "cluster.sent"));
             n.put("duplicates_dropped", Tree.get(m, "cluster.duplicates_dropped"));
             n.put("takeovers", Tree.get(m, "cluster.takeovers"));
+            n.put("restores", Tree.get(m, "cluster.restores"));
+            n.put("changelog", Tree.get(m, "cluster.changelog"));
             nodes.put(node, n);
             if (hasVerdict) {
                 ended++;
@@ -137,6 +140,26 @@ public final class ClusterMerge {
                     f.put("at", Tree.get(t, "at"));
                     f.put("at_epoch_ms", Tree.get(t, "at_epoch_ms"));
                     f.put("partitions", Tree.get(t, "assigned"));
+                    // which node had them, how much was read to catch up and how long that took (from the
+                    // assignment to the end offset seen then), and how each partition was restored
+                    Object from = Tree.get(t, "from");
+                    f.put("from", from);
+                    if (from instanceof Map<?, ?> fm) {
+                        java.util.Set<String> prev = new java.util.TreeSet<>();
+                        fm.values().forEach(v -> prev.add(String.valueOf(v)));
+                        f.put("previous_owner", String.join(",", prev));
+                    }
+                    f.put("catch_up_ms", Tree.get(t, "catch_up_ms"));
+                    f.put("records_replayed", Tree.get(t, "records_replayed"));
+                    List<Object> rs = new ArrayList<>();
+                    if (Tree.get(m, "cluster.restores") instanceof List<?> all && Tree.get(t, "assigned") instanceof List<?> parts) {
+                        for (Object r : all) {
+                            if (Objects.equals(Tree.get(r, "at"), Tree.get(t, "at")) && parts.contains(Tree.get(r, "partition"))) {
+                                rs.add(r);
+                            }
+                        }
+                    }
+                    f.put("restores", rs);
                     failovers.add(f);
                 }
             }
@@ -218,7 +241,19 @@ public final class ClusterMerge {
                     .mapToLong(f -> ((Number) f.get("at_epoch_ms")).longValue()).filter(t -> t >= seen).min().orElse(-1);
             if (first >= 0) {
                 worst = Math.max(worst, first - seen);
-                lines.add("failover: partitions taken over " + (first - seen) + " ms after the dead node was last seen");
+                String caught = failovers.stream().filter(f -> f.get("at_epoch_ms") instanceof Number n && n.longValue() >= seen)
+                        .filter(f -> f.get("catch_up_ms") instanceof Number)
+                        .map(f -> f.get("node") + " caught up with " + f.get("partitions") + " in " + f.get("catch_up_ms")
+                                + " ms (" + f.get("records_replayed") + " records read)")
+                        .reduce((a, b) -> a + "; " + b).orElse("no catch-up recorded");
+                lines.add("failover: partitions taken over " + (first - seen) + " ms after the dead node was last seen; "
+                        + caught);
+                long catchUp = failovers.stream().filter(f -> f.get("at_epoch_ms") instanceof Number n && n.longValue() >= seen)
+                        .filter(f -> f.get("catch_up_ms") instanceof Number).mapToLong(f -> ((Number) f.get("catch_up_ms")).longValue())
+                        .max().orElse(-1);
+                if (catchUp >= 0) {
+                    cluster.put("catch_up_ms", Math.max(catchUp, cluster.get("catch_up_ms") instanceof Number n ? n.longValue() : 0));
+                }
             } else {
                 lines.add("failover: no takeover recorded after a dead node was last seen");
             }

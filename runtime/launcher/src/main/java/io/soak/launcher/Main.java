@@ -12,6 +12,10 @@ public final class Main {
 
     public static void main(String[] args) {
         StartupFigures.mainEntered();
+        // picocli looks for Groovy closures in annotations with Class.forName("groovy.lang.Closure"), which starts
+        // the whole Groovy runtime (~0.5 s of CPU) in every command, soak version included; soak uses none
+        System.setProperty("picocli.disable.closures", "true");
+        warmUp(args);
         // compiled scenario classes are kept between processes (docs/benchmarks.md, "Start to first event")
         io.soak.dsl.ScenarioLoader.useClassCache(classCacheDir());
         // a thread dying of an uncaught exception is logged as one line (stack trace with --verbose), not the
@@ -28,6 +32,33 @@ public final class Main {
             return;
         }
         System.exit(code);
+    }
+
+    /**
+     * A command that loads a scenario needs the Groovy runtime, whose start (its metaclass registry, ~0.5 s of CPU)
+     * does not depend on anything the command does first (picocli, logging, the configuration): it starts on its
+     * own thread, on the other core, while they run (docs/benchmarks.md, "Start to first event").
+     */
+    static void warmUp(String[] args) {
+        boolean scenario = false;
+        for (String a : args) {
+            if (a.equals("run") || a.equals("validate") || a.equals("shell") || a.equals("bench")) {
+                scenario = true;
+                break;
+            }
+        }
+        if (!scenario || "off".equals(System.getProperty("soak.warmup"))) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                Class.forName("org.codehaus.groovy.runtime.InvokerHelper", true, Main.class.getClassLoader());
+            } catch (Throwable e) {
+                // only a head start: the scenario's loading does the same and reports what fails
+            }
+        }, "soak-warmup");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** {@code -Dsoak.dsl.cache_dir}, else {@code $XDG_CACHE_HOME/soak/scenarios}, else {@code ~/.cache/soak/scenarios}. */

@@ -121,10 +121,26 @@ final class RunCommand implements Callable<Integer> {
         Settings defaults;
         try {
             io.soak.dsl.ConfigCatalog catalog = Catalogs.of(launcher.home());
-            defaults = defaults(launcher, catalog);
-            startup.put("config_loaded_at_ms", sinceJvmStart());
+            // config/defaults.yaml is read while the scenario loads: neither needs the other; a bad configuration
+            // is still the error reported first, as when one followed the other
+            java.util.concurrent.FutureTask<Settings> config = new java.util.concurrent.FutureTask<>(() -> {
+                Settings d = defaults(launcher, catalog);
+                startup.put("config_loaded_at_ms", sinceJvmStart());
+                return d;
+            });
+            Thread reader = new Thread(config, "soak-config");
+            reader.setDaemon(true);
+            reader.start();
             loadStart = System.nanoTime();
-            plan = ClusterRole.apply(plan(launcher, catalog), role, node, kafka); // a cluster node: its role's share
+            ScenarioPlan loaded;
+            try {
+                loaded = plan(launcher, catalog);
+            } catch (Exception | Error e) {
+                awaitConfig(config);
+                throw e;
+            }
+            defaults = awaitConfig(config);
+            plan = ClusterRole.apply(loaded, role, node, kafka); // a cluster node: its role's share
             CaptureFilesCheck.check(plan); // exit 2 naming the file, before the run starts
         } catch (Exception | Error e) {
             boot.discard();
@@ -288,6 +304,25 @@ final class RunCommand implements Callable<Integer> {
 
     private Path configFile(Launcher launcher) {
         return config != null ? config : launcher.home().resolve("config").resolve("defaults.yaml");
+    }
+
+    /** The configuration read beside the scenario; its own failure as if it had been read first. */
+    private static Settings awaitConfig(java.util.concurrent.FutureTask<Settings> config) throws Exception {
+        try {
+            return config.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof Exception x) {
+                throw x;
+            }
+            if (c instanceof Error x) {
+                throw x;
+            }
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw e;
+        }
     }
 
     private Settings defaults(Launcher launcher, io.soak.dsl.ConfigCatalog catalog) throws UserException {

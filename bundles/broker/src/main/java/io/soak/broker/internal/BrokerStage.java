@@ -8,6 +8,7 @@ import io.soak.api.signal.Decision;
 import io.soak.api.stage.Envelope;
 import io.soak.api.stage.HealthReport;
 import io.soak.api.stage.HealthState;
+import io.soak.api.stage.PerSymbolState;
 import io.soak.api.stage.Stage;
 import io.soak.api.stage.StageContext;
 import io.soak.api.stage.StageMetrics;
@@ -28,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * instance created after a kill or crash rebuilds the same book of positions and re-emits (never re-executes)
  * the order of a redelivered decision.
  */
-final class BrokerStage implements Stage {
+final class BrokerStage implements Stage, PerSymbolState {
 
     private static final Logger LOG = LoggerFactory.getLogger(BrokerStage.class);
     static final int SNAPSHOT_VERSION = 1;
@@ -397,6 +399,151 @@ final class BrokerStage implements Stage {
             p.maxBookPrice = in.readDouble();
             positions.put(s, p);
         }
+    }
+
+    // ---- per-symbol snapshot (cluster mode: the changelog of a partition holds its symbols' state) ------------
+    //
+    // Everything the broker keeps is per symbol: the symbol's book top, its orders and fills (an order's id is the
+    // decision's seq, so the same on every node), its position. The account-wide figures (orders, fills, the
+    // invariants over all of them) are derived from these on the node that holds them.
+
+    private static final String SYMBOLS_MAGIC = "soak-broker-symbols";
+
+    @Override
+    public byte[] snapshotSymbols(Set<String> wanted) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeUTF(SYMBOLS_MAGIC);
+        out.writeInt(SNAPSHOT_VERSION);
+        Map<String, Top> sortedBooks = new TreeMap<>(books);
+        sortedBooks.keySet().retainAll(wanted);
+        out.writeInt(sortedBooks.size());
+        for (Map.Entry<String, Top> e : sortedBooks.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeDouble(e.getValue().bid());
+            out.writeDouble(e.getValue().ask());
+            out.writeLong(e.getValue().eventTimeMs());
+        }
+        List<Order> mine = orders.stream().filter(o -> wanted.contains(o.symbol())).toList();
+        out.writeInt(mine.size());
+        for (Order o : mine) {
+            writeOrder(out, o);
+        }
+        Map<String, Position> ps = new TreeMap<>(positions);
+        ps.keySet().retainAll(wanted);
+        out.writeInt(ps.size());
+        for (Map.Entry<String, Position> e : ps.entrySet()) {
+            out.writeUTF(e.getKey());
+            writePosition(out, e.getValue());
+        }
+        out.flush();
+        return bytes.toByteArray();
+    }
+
+    @Override
+    public void restoreSymbols(Set<String> which, byte[] state) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(state));
+        String magic = in.readUTF();
+        int version = in.readInt();
+        if (!SYMBOLS_MAGIC.equals(magic) || version != SNAPSHOT_VERSION) {
+            throw new IOException("not a per-symbol broker snapshot of version " + SNAPSHOT_VERSION + ": " + magic + " v" + version);
+        }
+        Map<String, Top> newBooks = new HashMap<>();
+        int nb = in.readInt();
+        for (int i = 0; i < nb; i++) {
+            newBooks.put(in.readUTF(), new Top(in.readDouble(), in.readDouble(), in.readLong()));
+        }
+        List<Order> newOrders = new ArrayList<>();
+        Map<Long, Fill> newFills = new HashMap<>();
+        int no = in.readInt();
+        for (int i = 0; i < no; i++) {
+            readOrder(in, newOrders, newFills);
+        }
+        Map<String, Position> newPositions = new HashMap<>();
+        int np = in.readInt();
+        for (int i = 0; i < np; i++) {
+            String sym = in.readUTF();
+            newPositions.put(sym, readPosition(in));
+        }
+        // read completely before anything changes: a bad snapshot leaves the running state as it was
+        Set<Long> journaled = new java.util.HashSet<>(orderIndex.keySet());
+        books.keySet().removeAll(which);
+        positions.keySet().removeAll(which);
+        orders.removeIf(o -> which.contains(o.symbol()));
+        fills.removeIf(f -> which.contains(f.symbol()));
+        fillByOrder.values().removeIf(f -> which.contains(f.symbol()));
+        books.putAll(newBooks);
+        positions.putAll(newPositions);
+        for (Order o : newOrders) {
+            orders.add(o);
+            Fill f = newFills.get(o.orderId());
+            if (f != null) {
+                fills.add(f);
+                fillByOrder.put(f.orderId(), f);
+            }
+        }
+        orderIndex.clear();
+        for (int i = 0; i < orders.size(); i++) {
+            orderIndex.put(orders.get(i).orderId(), i);
+        }
+        // the journal (a restart of this instance) holds the restored orders too; ids are the same on every node
+        for (Order o : newOrders) {
+            if (!journaled.contains(o.orderId())) {
+                append(o, newFills.get(o.orderId()));
+            }
+        }
+    }
+
+    private void writeOrder(DataOutputStream out, Order o) throws IOException {
+        out.writeLong(o.orderId());
+        out.writeLong(o.tsMs());
+        out.writeUTF(o.symbol());
+        out.writeUTF(o.side());
+        out.writeDouble(o.notional());
+        out.writeUTF(o.signalType());
+        out.writeLong(o.decisionSeq());
+        out.writeUTF(o.status());
+        out.writeUTF(o.reason());
+        Fill f = fillByOrder.get(o.orderId());
+        out.writeBoolean(f != null);
+        if (f != null) {
+            out.writeDouble(f.quantity());
+            out.writeDouble(f.price());
+            out.writeDouble(f.fee());
+            out.writeDouble(f.bookPrice());
+        }
+    }
+
+    private static void readOrder(DataInputStream in, List<Order> into, Map<Long, Fill> fillsInto) throws IOException {
+        Order o = new Order(in.readLong(), in.readLong(), in.readUTF(), in.readUTF(), in.readDouble(),
+                in.readUTF(), in.readLong(), in.readUTF(), in.readUTF());
+        into.add(o);
+        if (in.readBoolean()) {
+            fillsInto.put(o.orderId(), new Fill(o.orderId(), o.tsMs(), o.symbol(), o.side(), in.readDouble(),
+                    in.readDouble(), in.readDouble(), in.readDouble()));
+        }
+    }
+
+    private static void writePosition(DataOutputStream out, Position p) throws IOException {
+        out.writeDouble(p.quantity);
+        out.writeDouble(p.averagePrice);
+        out.writeDouble(p.realised);
+        out.writeDouble(p.fees);
+        out.writeDouble(p.mark);
+        out.writeDouble(p.minBookPrice);
+        out.writeDouble(p.maxBookPrice);
+    }
+
+    private static Position readPosition(DataInputStream in) throws IOException {
+        Position p = new Position();
+        p.quantity = in.readDouble();
+        p.averagePrice = in.readDouble();
+        p.realised = in.readDouble();
+        p.fees = in.readDouble();
+        p.mark = in.readDouble();
+        p.minBookPrice = in.readDouble();
+        p.maxBookPrice = in.readDouble();
+        return p;
     }
 
     // ---- for tests ------------------------------------------------------------------------------------------

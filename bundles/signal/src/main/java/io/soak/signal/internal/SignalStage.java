@@ -7,6 +7,7 @@ import io.soak.api.signal.Decision;
 import io.soak.api.stage.Envelope;
 import io.soak.api.stage.HealthReport;
 import io.soak.api.stage.HealthState;
+import io.soak.api.stage.PerSymbolState;
 import io.soak.api.stage.Stage;
 import io.soak.api.stage.StageContext;
 import io.soak.api.stage.Topics;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -25,7 +27,7 @@ import java.util.TreeMap;
  * every decision interval, evaluated on trades. Single-threaded; reads time only from the events (exchange
  * event time) and, for health facts, from the engine's clock.
  */
-final class SignalStage implements Stage {
+final class SignalStage implements Stage, PerSymbolState {
 
     /** Snapshot format version; bump when the layout of {@link SymbolState#write} changes. */
     static final int SNAPSHOT_VERSION = 1;
@@ -171,6 +173,55 @@ final class SignalStage implements Stage {
             s.read(in);
             symbols.put(symbol, s);
         }
+    }
+
+    // ---- per-symbol snapshot (cluster mode: the changelog of a partition holds its symbols' state) ---------------
+
+    private static final String SYMBOLS_MAGIC = "soak-signal-symbols";
+
+    @Override
+    public byte[] snapshotSymbols(Set<String> wanted) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024 + wanted.size() * 8192);
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeUTF(SYMBOLS_MAGIC);
+        out.writeInt(SNAPSHOT_VERSION);
+        TreeMap<String, SymbolState> ordered = new TreeMap<>();
+        for (String w : wanted) {
+            SymbolState s = symbols.get(w);
+            if (s != null) {
+                ordered.put(w, s);
+            }
+        }
+        out.writeInt(ordered.size());
+        for (SymbolState s : ordered.values()) {
+            out.writeUTF(s.symbol);
+            s.write(out);
+        }
+        out.flush();
+        return bytes.toByteArray();
+    }
+
+    @Override
+    public void restoreSymbols(Set<String> which, byte[] state) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(state));
+        String magic = in.readUTF();
+        int version = in.readInt();
+        if (!SYMBOLS_MAGIC.equals(magic) || version != SNAPSHOT_VERSION) {
+            throw new IOException("not a per-symbol signal snapshot of version " + SNAPSHOT_VERSION + ": " + magic + " v" + version);
+        }
+        Map<String, SymbolState> read = new HashMap<>();
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            String symbol = in.readUTF();
+            SymbolState s = new SymbolState(cfg, symbol);
+            s.read(in);
+            read.put(symbol, s);
+        }
+        // read completely before anything changes: a bad snapshot leaves the running state as it was
+        for (String w : which) {
+            symbols.remove(w);
+        }
+        symbols.putAll(read);
     }
 
     /** For tests: the state of one symbol, or null. */

@@ -87,6 +87,12 @@ final class ClusterSetUp {
             }
             public boolean quiet() { return engine.shutdown.quiet(); }
             public void requestStop(String reason) { engine.requestStop(reason); }
+            public Map<String, Map<String, byte[]>> snapshotSymbols(Map<String, Set<String>> groups) {
+                return SymbolSnapshots.snapshot(engine, groups);
+            }
+            public void restoreSymbols(Set<String> symbols, Map<String, byte[]> states) {
+                SymbolSnapshots.restore(engine, symbols, states);
+            }
         };
         Iterator<ClusterBus.Factory> it = ServiceLoader.load(ClusterBus.Factory.class, ClusterSetUp.class.getClassLoader())
                 .iterator();

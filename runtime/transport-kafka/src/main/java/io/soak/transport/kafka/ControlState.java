@@ -23,6 +23,8 @@ final class ControlState {
     private final Set<String> sourceDone = new HashSet<>();                      // roles
     private final Map<String, Map<String, Set<Integer>>> donePartitions = new HashMap<>(); // role -> topic -> partitions
     private final Map<String, List<String>> doneByNode = new TreeMap<>();
+    private final Map<String, List<String>> owners = new HashMap<>(); // "role/topic-partition" -> nodes, in assignment order
+    private long applied = -1; // offset of the last record applied
 
     synchronized void apply(Map<String, Object> m) {
         String type = String.valueOf(m.get("type"));
@@ -51,10 +53,54 @@ final class ControlState {
                     }
                 }
             }
+            case "owns" -> {
+                if (m.get("partitions") instanceof Map<?, ?> parts) {
+                    for (var e : parts.entrySet()) {
+                        for (Object p : (List<?>) e.getValue()) {
+                            owners.computeIfAbsent(role + "/" + e.getKey() + "-" + ((Number) p).intValue(), k -> new ArrayList<>())
+                                    .add(node);
+                        }
+                    }
+                }
+            }
             default -> {
                 // unknown control records are ignored (a newer node)
             }
         }
+    }
+
+    /** The control topic's record at {@code offset} (and all before it) was applied. */
+    synchronized void applied(long offset) {
+        applied = Math.max(applied, offset);
+        notifyAll();
+    }
+
+    /** Waits until the record at {@code offset} was applied; false after {@code timeoutMs}. */
+    synchronized boolean awaitApplied(long offset, long timeoutMs) throws InterruptedException {
+        long until = System.currentTimeMillis() + timeoutMs;
+        while (applied < offset) {
+            long left = until - System.currentTimeMillis();
+            if (left <= 0) {
+                return false;
+            }
+            wait(left);
+        }
+        return true;
+    }
+
+    /**
+     * The node of {@code role} that owned {@code partition} ("topic-p") before {@code node}'s latest assignment of
+     * it, from the {@code owns} records (each role's group shares the partitions on its own); null when nobody else
+     * did (a first owner, or {@code node} owned it last itself).
+     */
+    synchronized String previousOwner(String role, String partition, String node) {
+        List<String> h = owners.getOrDefault(role + "/" + partition, List.of());
+        int mine = h.lastIndexOf(node);
+        if (mine < 1) {
+            return null;
+        }
+        String before = h.get(mine - 1);
+        return before.equals(node) ? null : before;
     }
 
     synchronized long[] awaitStart(long timeoutMs) throws InterruptedException {

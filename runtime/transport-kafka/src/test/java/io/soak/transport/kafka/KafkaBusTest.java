@@ -127,14 +127,111 @@ class KafkaBusTest {
         assertThat((List<?>) at(o1.manifest(), "cluster.takeovers")).as("the surviving scan node took partitions over")
                 .isNotEmpty();
         assertExactlyOnce(sink, count);
-        // the survivor replayed the moved partitions from their start: what the leaver had published comes twice
-        // to the sinks node, which drops it by (topic, symbol, seq)
+        // the survivor restored the moved partitions from the leaver's snapshot (or replayed them from their start):
+        // what the leaver had published after it comes twice to the sinks node, which drops it by (topic, symbol, seq)
         System.out.printf("failover: scan1 delivered %d market events (of %d), scan2 %d; sinks node dropped %d replayed decisions%n",
                 num(o1.manifest(), "cluster.delivered.market"), count, num(o2.manifest(), "cluster.delivered.market"),
                 num(ko.manifest(), "cluster.duplicates_dropped.decision"));
         assertThat(num(o1.manifest(), "cluster.delivered.market") + num(o2.manifest(), "cluster.delivered.market"))
                 .isGreaterThanOrEqualTo(count);
         assertThat(ho.exitCode()).isNotEqualTo(3);
+    }
+
+    /**
+     * Per-partition snapshots (the run's compacted changelog topic): a scan node that joins late takes a partition
+     * over from the first one, and leaves later; each time the partition's new owner restores the symbols' state
+     * and the dedupe state from the snapshot the previous owner wrote when it handed the partition over, and reads
+     * on from the snapshot's offset instead of the partition's start. The first assignment of the late node is a
+     * takeover too (it takes a partition another node owned).
+     */
+    @Test
+    void partitionsThatMoveAreRestoredFromTheChangelogAndOnlyWhatFollowsIsRead() throws Exception {
+        String kafka = TestCluster.bootstrap();
+        String runId = "kc-" + Long.toHexString(System.nanoTime());
+        long count = 30000;
+        double rate = 2000;
+        double pace = 1; // 15 s: room for the second node to start and join on a loaded machine
+        TestCluster.MemSink sink = new TestCluster.MemSink();
+        SoakRun[] second = new SoakRun[1];
+        Map<String, Object> k1 = config(kafka, "k", List.of("tally"), null);
+        Map<String, Object> c1 = config(kafka, "s1", List.of("scan"), "scan");
+        Map<String, Object> c2 = config(kafka, "s2", List.of("scan"), "scan");
+        Map<String, Object> h1 = config(kafka, "h", List.of("tick"), null);
+        for (Map<String, Object> c : List.of(k1, c1, c2, h1)) {
+            c.put("cluster.partitions", 3); // one symbol per partition: a partition that moves carries data
+            c.put("cluster.snapshot_interval_ms", 1000);
+        }
+        var k = node(runId, "sinks", count, rate, pace, List.of("mem"), k1, sink, null);
+        var s1 = node(runId, "scan1", count, rate, pace, List.of(), c1, null, null);
+        var h = node(runId, "harvest", count, rate, pace, List.of(), h1, null, null);
+        // the second scan node joins once decisions flow through the first
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> decisions(sink) > count / 6 && owned(runs.resolve("scan1").resolve(runId)) > 0);
+        var s2 = node(runId, "scan2", count, rate, pace, List.of(), c2, null, second);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> owned(runs.resolve("scan2").resolve(runId)) > 0);
+        long atJoin = decisions(sink);
+        // and leaves once it has delivered a good share
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> decisions(sink) > atJoin + count / 6 || decisions(sink) > count * 3 / 4);
+        second[0].requestStop("test: node leaves");
+        RunOutcome ho = TestCluster.outcome(h, "harvest", Duration.ofSeconds(120));
+        RunOutcome o1 = TestCluster.outcome(s1, "scan1", Duration.ofSeconds(120));
+        RunOutcome o2 = TestCluster.outcome(s2, "scan2", Duration.ofSeconds(120));
+        RunOutcome ko = TestCluster.outcome(k, "sinks", Duration.ofSeconds(120));
+
+        assertThat(at(o1.manifest(), "end_reason")).isEqualTo("upstream_done");
+        assertThat(at(ko.manifest(), "end_reason")).isEqualTo("upstream_done");
+        assertExactlyOnce(sink, count);
+        long read = num(o1.manifest(), "cluster.delivered.market") + num(o2.manifest(), "cluster.delivered.market");
+        System.out.printf("changelog: scan1 delivered %d market events, scan2 %d (of %d: %d read twice); sinks node dropped %d "
+                + "replayed decisions; scan1 %s; scan2 %s%nscan1 restores %s%nscan2 restores %s%ntakeovers scan1 %s scan2 %s%n",
+                num(o1.manifest(), "cluster.delivered.market"), num(o2.manifest(), "cluster.delivered.market"), count,
+                read - count, num(ko.manifest(), "cluster.duplicates_dropped.decision"), at(o1.manifest(), "cluster.changelog"),
+                at(o2.manifest(), "cluster.changelog"), at(o1.manifest(), "cluster.restores"),
+                at(o2.manifest(), "cluster.restores"), at(o1.manifest(), "cluster.takeovers"), at(o2.manifest(), "cluster.takeovers"));
+
+        // the late node's first assignment took a partition scan1 owned: a takeover
+        List<Map<String, Object>> t2 = maps(at(o2.manifest(), "cluster.takeovers"));
+        assertThat(t2).as("scan2's first assignment takes over scan1's partitions").isNotEmpty();
+        assertThat(t2.get(0).get("from").toString()).contains("s1");
+        // both moves restored from a snapshot (state and dedupe) at an offset past the partition's start
+        assertRestoredFromSnapshot(o2.manifest(), "s1");
+        assertRestoredFromSnapshot(o1.manifest(), "s2");
+        List<Map<String, Object>> t1 = maps(at(o1.manifest(), "cluster.takeovers"));
+        assertThat(t1).as("scan1 takes scan2's partitions back").isNotEmpty();
+        assertThat(t1).allSatisfy(t -> assertThat(t.get("catch_up_ms")).as("catch-up time of %s", t).isInstanceOf(Number.class));
+        // only what followed the snapshots was read again: replaying the moved partitions from their start reads
+        // every event before the moves twice (thousands here)
+        assertThat(read - count).as("market events read twice").isLessThan(count / 20);
+        assertThat(num(ko.manifest(), "cluster.duplicates_dropped.decision")).as("replayed decisions").isLessThan(count / 20);
+        assertThat(num(o1.manifest(), "cluster.changelog.rounds")).as("periodic snapshots").isGreaterThan(1);
+        // the sinks node's stage keeps no per-symbol state: it writes no snapshots and says why (its partitions
+        // would be replayed from their start)
+        assertThat(at(ko.manifest(), "cluster.changelog.enabled")).isEqualTo(false);
+        assertThat(String.valueOf(at(ko.manifest(), "cluster.changelog.disabled_because"))).contains("tally");
+        assertThat(num(o1.manifest(), "cluster.send_errors")).isZero();
+        assertThat(ho.exitCode()).isNotEqualTo(3);
+    }
+
+    private static void assertRestoredFromSnapshot(Map<String, Object> manifest, String by) {
+        List<Map<String, Object>> fromSnapshot = maps(at(manifest, "cluster.restores")).stream()
+                .filter(r -> by.equals(r.get("previous_owner"))).toList();
+        assertThat(fromSnapshot).as("partitions taken from %s", by).isNotEmpty();
+        assertThat(fromSnapshot).allSatisfy(r -> {
+            assertThat(r.get("from")).as("%s", r).isEqualTo("snapshot");
+            assertThat(((Number) r.get("offset")).longValue()).as("%s", r).isPositive();
+            assertThat(r.get("snapshot_by")).isEqualTo(by);
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> maps(Object o) {
+        return o instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
+    }
+
+    private static long decisions(TestCluster.MemSink sink) {
+        return sink.rows.getOrDefault("decision", new java.util.concurrent.ConcurrentSkipListMap<>()).size();
     }
 
     /** Partitions the node holds, from its manifest (rewritten at every health tick, 1 s here). */

@@ -240,8 +240,11 @@ final class TestCluster {
         }
     }
 
-    /** A decision per trade; its score is the count of trades of its symbol seen so far, zOfi the trade id. */
-    static final class Scan implements Stage {
+    /**
+     * A decision per trade; its score is the count of trades of its symbol seen so far, zOfi the trade id. Its
+     * per-symbol state (the counts) moves with a partition through the changelog.
+     */
+    static final class Scan implements Stage, io.soak.api.stage.PerSymbolState {
         private StageContext ctx;
         private final Map<String, long[]> seen = new HashMap<>();
 
@@ -254,6 +257,29 @@ final class TestCluster {
             long n = ++seen.computeIfAbsent(t.symbol(), k -> new long[1])[0];
             ctx.emit(Topics.DECISION, new Decision(t.eventTimeMs(), t.symbol(), n, t.tradeId(), 0, 1, 0, 0, "calm", true,
                     "buy", List.of(), false));
+        }
+
+        public byte[] snapshotSymbols(Set<String> symbols) {
+            StringBuilder b = new StringBuilder();
+            for (String s : new java.util.TreeSet<>(symbols)) {
+                long[] n = seen.get(s);
+                if (n != null) {
+                    b.append(s).append('=').append(n[0]).append('\n');
+                }
+            }
+            return b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        public void restoreSymbols(Set<String> symbols, byte[] state) {
+            Map<String, long[]> read = new HashMap<>();
+            for (String line : new String(state, java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isEmpty()) {
+                    int eq = line.indexOf('=');
+                    read.put(line.substring(0, eq), new long[] {Long.parseLong(line.substring(eq + 1))});
+                }
+            }
+            seen.keySet().removeAll(symbols);
+            seen.putAll(read);
         }
     }
 
