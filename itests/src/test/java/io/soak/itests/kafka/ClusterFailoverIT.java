@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -191,55 +190,7 @@ class ClusterFailoverIT {
     // ------------------------------------------------------------------------------------------------ helpers
 
     private static String kafka() {
-        Map<String, String> env = new LinkedHashMap<>();
-        Path file = envFile();
-        if (file != null && Files.isRegularFile(file)) {
-            try {
-                for (String line : Files.readAllLines(file)) {
-                    int eq = line.indexOf('=');
-                    if (eq > 0) {
-                        env.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
-                    }
-                }
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-        String v = env.get("SOAK_KAFKA_BOOTSTRAP");
-        boolean up = v != null && reachable(v);
-        String why = "Kafka: services are not installed or not started (SOAK_KAFKA_BOOTSTRAP in " + file
-                + "; run scripts/services.sh start)";
-        if (Boolean.getBoolean("soak.services.required") && !up) {
-            throw new AssertionError(why + " (soak.services.required=true)");
-        }
-        Assumptions.assumeTrue(up, why);
-        return v;
-    }
-
-    private static boolean reachable(String hostPort) {
-        int c = hostPort.lastIndexOf(':');
-        try (java.net.Socket s = new java.net.Socket()) {
-            s.connect(new java.net.InetSocketAddress(hostPort.substring(0, c), Integer.parseInt(hostPort.substring(c + 1))), 2000);
-            return true;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-    }
-
-    private static Path envFile() {
-        String p = System.getProperty("soak.services.env");
-        if (p == null || p.isBlank()) {
-            p = System.getenv("SOAK_SERVICES_ENV");
-        }
-        if (p != null && !p.isBlank()) {
-            return Path.of(p);
-        }
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            if (Files.isRegularFile(d.resolve("scripts/services.sh"))) {
-                return d.resolve("target/services.env");
-            }
-        }
-        return null;
+        return io.soak.testing.fakes.ServicesEnv.kafkaBootstrap();
     }
 
     private Path write(String name, String text) throws IOException {

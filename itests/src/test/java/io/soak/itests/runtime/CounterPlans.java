@@ -62,17 +62,7 @@ final class CounterPlans {
 
     /** A dotted path into a manifest tree (list elements by index). */
     static Object at(Map<String, Object> tree, String path) {
-        Object node = tree;
-        for (String p : path.split("\\.")) {
-            if (node instanceof Map<?, ?> m) {
-                node = m.get(p);
-            } else if (node instanceof List<?> l) {
-                node = l.get(Integer.parseInt(p));
-            } else {
-                return null;
-            }
-        }
-        return node;
+        return io.soak.testing.fakes.ManifestTree.at(tree, path);
     }
 
     static long num(Map<String, Object> tree, String path) {

@@ -1,5 +1,6 @@
 package io.soak.itests.runtime;
 
+import static io.soak.testing.fakes.ManifestTree.at;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -72,12 +73,4 @@ class IncompleteRunIT {
         assertThat(at(m, "ended_at")).isNotNull();
     }
 
-    @SuppressWarnings("unchecked")
-    private static Object at(Map<String, Object> tree, String path) {
-        Object node = tree;
-        for (String key : path.split("\\.")) {
-            node = node instanceof Map ? ((Map<String, Object>) node).get(key) : null;
-        }
-        return node;
-    }
 }

@@ -1,5 +1,6 @@
 package io.soak.itests.runtime;
 
+import static io.soak.testing.fakes.ManifestTree.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,14 +40,6 @@ class ShippedScenariosIT {
         return new Launcher(home, Map.of(), false).execute(new PrintWriter(out), new PrintWriter(err), args);
     }
 
-    @SuppressWarnings("unchecked")
-    private static Object at(Map<String, Object> tree, String path) {
-        Object node = tree;
-        for (String key : path.split("\\.")) {
-            node = ((Map<String, Object>) node).get(key);
-        }
-        return node;
-    }
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> runPassingAndVerify(String scenario, String runId) throws Exception {

@@ -1,5 +1,6 @@
 package io.soak.itests.runtime;
 
+import static io.soak.testing.fakes.ManifestTree.at;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -75,17 +76,6 @@ class VerdictTrustIT {
         return file;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Object at(Map<String, Object> tree, String path) {
-        Object node = tree;
-        for (String key : path.split("\\.")) {
-            if (!(node instanceof Map)) {
-                return null;
-            }
-            node = ((Map<String, Object>) node).get(key);
-        }
-        return node;
-    }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> manifest(Path runDir) throws IOException {

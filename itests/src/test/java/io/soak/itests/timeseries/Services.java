@@ -5,12 +5,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The real services started by {@code scripts/services.sh start}: their URLs come from the env file it writes,
@@ -29,37 +25,7 @@ final class Services {
     }
 
     static Services load() {
-        Path file = envFile();
-        Map<String, String> m = new HashMap<>();
-        if (file != null && Files.isRegularFile(file)) {
-            try {
-                for (String line : Files.readAllLines(file)) {
-                    int eq = line.indexOf('=');
-                    if (eq > 0 && !line.startsWith("#")) {
-                        m.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
-                    }
-                }
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-        return new Services(m);
-    }
-
-    private static Path envFile() {
-        String p = System.getProperty("soak.services.env");
-        if (p == null || p.isBlank()) {
-            p = System.getenv("SOAK_SERVICES_ENV");
-        }
-        if (p != null && !p.isBlank()) {
-            return Path.of(p);
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("scripts/services.sh"))) {
-                return dir.resolve("target/services.env");
-            }
-        }
-        return null;
+        return new Services(io.soak.testing.fakes.ServicesEnv.read());
     }
 
     /**
@@ -70,7 +36,7 @@ final class Services {
     String require(String key, String readyPath) {
         String url = env.get(key);
         check(url != null && !url.isBlank(), key + " not set: start the services with "
-                + "`scripts/services.sh start` (or run scripts/test.sh); env file " + envFile());
+                + "`scripts/services.sh start` (or run scripts/test.sh); env file " + io.soak.testing.fakes.ServicesEnv.file());
         if (readyPath != null) {
             int code = status(url + readyPath);
             check(code / 100 == 2, key + "=" + url + " not answering " + readyPath + " (got " + code
@@ -80,13 +46,7 @@ final class Services {
     }
 
     private static void check(boolean ok, String message) {
-        if (Boolean.getBoolean("soak.services.required")) {
-            if (!ok) {
-                throw new AssertionError(message + " (soak.services.required=true)");
-            }
-        } else {
-            Assumptions.assumeTrue(ok, message);
-        }
+        io.soak.testing.fakes.ServicesEnv.check(ok, message);
     }
 
     String get(String key) {

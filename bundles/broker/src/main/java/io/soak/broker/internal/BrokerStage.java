@@ -318,35 +318,12 @@ final class BrokerStage implements Stage, PerSymbolState {
             }
             out.writeInt(orders.size());
             for (Order o : orders) {
-                out.writeLong(o.orderId());
-                out.writeLong(o.tsMs());
-                out.writeUTF(o.symbol());
-                out.writeUTF(o.side());
-                out.writeDouble(o.notional());
-                out.writeUTF(o.signalType());
-                out.writeLong(o.decisionSeq());
-                out.writeUTF(o.status());
-                out.writeUTF(o.reason());
-                Fill f = fillByOrder.get(o.orderId());
-                out.writeBoolean(f != null);
-                if (f != null) {
-                    out.writeDouble(f.quantity());
-                    out.writeDouble(f.price());
-                    out.writeDouble(f.fee());
-                    out.writeDouble(f.bookPrice());
-                }
+                writeOrder(out, o);
             }
             out.writeInt(positions.size());
             for (Map.Entry<String, Position> e : positions.entrySet()) {
                 out.writeUTF(e.getKey());
-                Position p = e.getValue();
-                out.writeDouble(p.quantity);
-                out.writeDouble(p.averagePrice);
-                out.writeDouble(p.realised);
-                out.writeDouble(p.fees);
-                out.writeDouble(p.mark);
-                out.writeDouble(p.minBookPrice);
-                out.writeDouble(p.maxBookPrice);
+                writePosition(out, e.getValue());
             }
             out.flush();
             return Optional.of(bytes.toByteArray());
@@ -374,30 +351,24 @@ final class BrokerStage implements Stage, PerSymbolState {
             books.put(in.readUTF(), new Top(in.readDouble(), in.readDouble(), in.readLong()));
         }
         int no = in.readInt();
+        List<Order> read = new ArrayList<>(no);
+        Map<Long, Fill> readFills = new HashMap<>();
         for (int i = 0; i < no; i++) {
-            Order o = new Order(in.readLong(), in.readLong(), in.readUTF(), in.readUTF(), in.readDouble(),
-                    in.readUTF(), in.readLong(), in.readUTF(), in.readUTF());
+            readOrder(in, read, readFills);
+        }
+        for (Order o : read) {
             orderIndex.put(o.orderId(), orders.size());
             orders.add(o);
-            if (in.readBoolean()) {
-                Fill f = new Fill(o.orderId(), o.tsMs(), o.symbol(), o.side(), in.readDouble(), in.readDouble(),
-                        in.readDouble(), in.readDouble());
+            Fill f = readFills.get(o.orderId());
+            if (f != null) {
                 fills.add(f);
                 fillByOrder.put(f.orderId(), f);
             }
         }
         int np = in.readInt();
         for (int i = 0; i < np; i++) {
-            Position p = new Position();
             String s = in.readUTF();
-            p.quantity = in.readDouble();
-            p.averagePrice = in.readDouble();
-            p.realised = in.readDouble();
-            p.fees = in.readDouble();
-            p.mark = in.readDouble();
-            p.minBookPrice = in.readDouble();
-            p.maxBookPrice = in.readDouble();
-            positions.put(s, p);
+            positions.put(s, readPosition(in));
         }
     }
 

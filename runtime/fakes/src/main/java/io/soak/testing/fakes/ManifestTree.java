@@ -15,7 +15,7 @@ public final class ManifestTree {
         for (String p : path.split("\\.")) {
             if (node instanceof Map<?, ?> m) {
                 node = m.get(p);
-            } else if (node instanceof List<?> l) {
+            } else if (node instanceof List<?> l && !p.isEmpty() && p.chars().allMatch(Character::isDigit)) {
                 int i = Integer.parseInt(p);
                 node = i < l.size() ? l.get(i) : null;
             } else {

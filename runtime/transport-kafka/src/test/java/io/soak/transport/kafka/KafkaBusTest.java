@@ -274,21 +274,11 @@ class KafkaBusTest {
         }
     }
 
-    @SuppressWarnings("unchecked")
     static Object at(Map<String, Object> tree, String path) {
-        Object node = tree;
-        for (String p : path.split("\\.")) {
-            if (node instanceof Map<?, ?> m) {
-                node = m.get(p);
-            } else {
-                return null;
-            }
-        }
-        return node;
+        return io.soak.testing.fakes.ManifestTree.at(tree, path);
     }
 
     static long num(Map<String, Object> tree, String path) {
-        Object v = at(tree, path);
-        return v == null ? 0 : ((Number) v).longValue();
+        return io.soak.testing.fakes.ManifestTree.num(tree, path);
     }
 }

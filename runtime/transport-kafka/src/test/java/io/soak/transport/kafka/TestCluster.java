@@ -22,8 +22,6 @@ import io.soak.api.stage.StageFactory;
 import io.soak.api.stage.Topics;
 import io.soak.engine.Registry;
 import io.soak.teststages.internal.CounterReplayFactory;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -34,7 +32,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A small pipeline for the cluster tests: counter feed → {@code tick} (raw → market: a {@link Trade} of one of
@@ -51,26 +48,7 @@ final class TestCluster {
 
     /** The broker from scripts/services.sh (target/services.env), or the test is skipped. */
     static String bootstrap() {
-        Path env = envFile();
-        String v = null;
-        if (env != null && Files.isRegularFile(env)) {
-            try {
-                for (String line : Files.readAllLines(env)) {
-                    if (line.startsWith("SOAK_KAFKA_BOOTSTRAP=")) {
-                        v = line.substring("SOAK_KAFKA_BOOTSTRAP=".length()).trim();
-                    }
-                }
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-        boolean up = v != null && !v.isBlank() && reachable(v);
-        String why = "Kafka: services are not installed or not started (SOAK_KAFKA_BOOTSTRAP in " + env
-                + "; run scripts/services.sh start)";
-        if (Boolean.getBoolean("soak.services.required") && !up) {
-            throw new AssertionError(why + " (soak.services.required=true)");
-        }
-        Assumptions.assumeTrue(up, why);
+        String v = io.soak.testing.fakes.ServicesEnv.kafkaBootstrap();
         ready(v);
         return v;
     }
@@ -160,32 +138,6 @@ final class TestCluster {
             throw new AssertionError("node " + name + " did not finish within " + timeout.toMillis() + " ms; it is at "
                     + (brief.length() == 0 ? "(its thread ended)" : brief), e);
         }
-    }
-
-    private static boolean reachable(String hostPort) {
-        int c = hostPort.lastIndexOf(':');
-        try (java.net.Socket s = new java.net.Socket()) {
-            s.connect(new java.net.InetSocketAddress(hostPort.substring(0, c), Integer.parseInt(hostPort.substring(c + 1))), 2000);
-            return true;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-    }
-
-    static Path envFile() {
-        String p = System.getProperty("soak.services.env");
-        if (p == null || p.isBlank()) {
-            p = System.getenv("SOAK_SERVICES_ENV");
-        }
-        if (p != null && !p.isBlank()) {
-            return Path.of(p);
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("scripts/services.sh"))) {
-                return dir.resolve("target/services.env");
-            }
-        }
-        return null;
     }
 
     static ScenarioPlan plan(String name, long count, double rate, double pace, List<String> sinks, Map<String, Object> config) {
