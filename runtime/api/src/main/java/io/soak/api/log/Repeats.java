@@ -27,12 +27,15 @@ public final class Repeats {
      */
     public record Due(Object owner, String template, long suppressed, long windowNanos, long sinceNanos) {
         /**
-         * {@code <template, cut at 120 chars> (repeated N more time(s) in the last S s)} while the window is recent,
+         * {@code <template with "…" for its arguments, cut at 120 chars> (repeated N more time(s) in the last S s)}
+         * while the window is recent,
          * {@code … in a W s window that began T ago)} once it is older than two windows (live60 printed "in the last
          * 60 s" for lines 40 minutes old).
          */
         public String line() {
-            String text = template.length() > 120 ? template.substring(0, 119) + "…" : template;
+            // the lines of one template differ in their arguments: "…" where each went, not a raw "{}"
+            String shown = template.replace("{}", "…");
+            String text = shown.length() > 120 ? shown.substring(0, 119) + "…" : shown;
             String count = " (repeated " + suppressed + " more " + (suppressed == 1 ? "time" : "times");
             long since = Math.max(1, (sinceNanos + 999_999_999L) / 1_000_000_000L);
             if (sinceNanos <= 2 * windowNanos) {

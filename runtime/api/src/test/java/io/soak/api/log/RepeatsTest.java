@@ -24,7 +24,7 @@ class RepeatsTest {
         assertThat(r.occurred("log\u0000WARN", "owner", "row {} refused", "further", 61 * S, due)).isFalse();
         assertThat(due).singleElement().satisfies(d -> {
             assertThat(d.owner()).isEqualTo("owner");
-            assertThat(d.line()).isEqualTo("row {} refused (repeated 1000 more times in the last 61 s)");
+            assertThat(d.line()).isEqualTo("row … refused (repeated 1000 more times in the last 61 s)");
         });
     }
 
@@ -37,7 +37,7 @@ class RepeatsTest {
         r.occurred("log\u0000WARN", "owner", "connection {} lost", "further", S, due);
         r.occurred("log\u0000WARN", "owner", "connection {} lost", "further", 2 * S, due);
         assertThat(r.sweep(40 * 60 * S, true)).singleElement().extracting(Repeats.Due::line)
-                .isEqualTo("connection {} lost (repeated 2 more times in a 60 s window that began 40 min ago)");
+                .isEqualTo("connection … lost (repeated 2 more times in a 60 s window that began 40 min ago)");
     }
 
     @Test
@@ -53,6 +53,18 @@ class RepeatsTest {
         assertThat(shown).isEqualTo(5);
         assertThat(r.sweep(2 * S, true)).singleElement().extracting(Repeats.Due::line)
                 .isEqualTo("further warns from client (repeated 7 more times in the last 2 s)");
+    }
+
+    @Test
+    void aSummaryShowsTheArgumentsOfItsLinesAsVaryingNotAsRawPlaceholders() {
+        // soak bench --live: "depth snapshot of {} failed ({}); retrying in {} ms (repeated 5 more times …)"
+        Repeats r = new Repeats(60 * S, 5, 100);
+        List<Repeats.Due> due = new ArrayList<>();
+        String template = "depth snapshot of {} failed ({}); retrying in {} ms";
+        assertThat(r.occurred("client", "o", template, "further", 0, due)).isTrue();
+        assertThat(r.occurred("client", "o", template, "further", S, due)).isFalse();
+        assertThat(r.sweep(2 * S, true)).singleElement().extracting(Repeats.Due::line)
+                .isEqualTo("depth snapshot of … failed (…); retrying in … ms (repeated 1 more time in the last 2 s)");
     }
 
     @Test
