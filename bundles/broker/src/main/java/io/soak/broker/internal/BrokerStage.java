@@ -308,14 +308,7 @@ final class BrokerStage implements Stage, PerSymbolState {
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeUTF(SNAPSHOT_MAGIC);
             out.writeInt(SNAPSHOT_VERSION);
-            Map<String, Top> sortedBooks = new TreeMap<>(books);
-            out.writeInt(sortedBooks.size());
-            for (Map.Entry<String, Top> e : sortedBooks.entrySet()) {
-                out.writeUTF(e.getKey());
-                out.writeDouble(e.getValue().bid());
-                out.writeDouble(e.getValue().ask());
-                out.writeLong(e.getValue().eventTimeMs());
-            }
+            writeBooks(out, new TreeMap<>(books));
             out.writeInt(orders.size());
             for (Order o : orders) {
                 writeOrder(out, o);
@@ -388,13 +381,7 @@ final class BrokerStage implements Stage, PerSymbolState {
         out.writeInt(SNAPSHOT_VERSION);
         Map<String, Top> sortedBooks = new TreeMap<>(books);
         sortedBooks.keySet().retainAll(wanted);
-        out.writeInt(sortedBooks.size());
-        for (Map.Entry<String, Top> e : sortedBooks.entrySet()) {
-            out.writeUTF(e.getKey());
-            out.writeDouble(e.getValue().bid());
-            out.writeDouble(e.getValue().ask());
-            out.writeLong(e.getValue().eventTimeMs());
-        }
+        writeBooks(out, sortedBooks);
         List<Order> mine = orders.stream().filter(o -> wanted.contains(o.symbol())).toList();
         out.writeInt(mine.size());
         for (Order o : mine) {
@@ -462,6 +449,16 @@ final class BrokerStage implements Stage, PerSymbolState {
             if (!journaled.contains(o.orderId())) {
                 append(o, newFills.get(o.orderId()));
             }
+        }
+    }
+
+    private static void writeBooks(DataOutputStream out, Map<String, Top> sortedBooks) throws IOException {
+        out.writeInt(sortedBooks.size());
+        for (Map.Entry<String, Top> e : sortedBooks.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeDouble(e.getValue().bid());
+            out.writeDouble(e.getValue().ask());
+            out.writeLong(e.getValue().eventTimeMs());
         }
     }
 
