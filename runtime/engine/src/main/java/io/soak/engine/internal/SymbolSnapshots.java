@@ -50,10 +50,7 @@ final class SymbolSnapshots {
             }
         }
         for (StageSlot s : engine.slots) {
-            byte[] b = states.get(s.name);
-            if (b == null) {
-                throw new IllegalStateException("the snapshot has no state of stage " + s.name);
-            }
+            byte[] b = states.get(s.name); // present: checked above
             onRunner(s, st -> {
                 st.restoreSymbols(symbols, b);
                 return null;
