@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  *   <li>{@code book_synced.<SYMBOL>}: every symbol with a diff-depth subscription had a synced book for at least
  *       {@link #BOOK_SYNC_MIN_SHARE} of the health ticks after the warm-up;</li>
  *   <li>{@code live_connected}: a live run received data from its connection at all;</li>
+ *   <li>{@code cluster_sent}: a cluster node: every record it sent to the cluster was acknowledged (a send that
+ *       failed or expired is an event the next node never sees);</li>
  *   <li>{@code evidence_consistent}: every figure that appears in two artifacts is the same figure.</li>
  * </ul>
  */
@@ -51,9 +53,10 @@ public final class Baseline {
     public static final String BOOK_SYNCED = "book_synced";
     public static final String LIVE_CONNECTED = "live_connected";
     public static final String EVIDENCE_CONSISTENT = "evidence_consistent";
+    public static final String CLUSTER_SENT = "cluster_sent";
     /** Every name a waiver may give (a family name waives each of its members). */
     public static final List<String> NAMES = List.of(RUN_COMPLETED, MESSAGES_HANDLED, SUBSTREAM, DECISIONS, BOOK_SYNCED,
-            LIVE_CONNECTED, EVIDENCE_CONSISTENT);
+            LIVE_CONNECTED, CLUSTER_SENT, EVIDENCE_CONSISTENT);
 
     /** A diff-depth stream (a local book is built from it): {@code depth}, {@code depth@0ms}, {@code depth@100ms}. */
     private static final Pattern DIFF_DEPTH = Pattern.compile("depth(@\\d+ms)?");
@@ -212,6 +215,23 @@ public final class Baseline {
             }
             s.put("live", live);
         }
+        if (m.get("cluster") instanceof Map<?, ?> c && !Boolean.TRUE.equals(c.get("merged"))) {
+            // a cluster node: what it sent and how much of it Kafka did not acknowledge (failed or expired)
+            Map<String, Object> cl = new LinkedHashMap<>();
+            long sent = 0;
+            if (c.get("sent") instanceof Map<?, ?> per) {
+                for (Object v : per.values()) {
+                    sent += (long) number(v);
+                }
+            }
+            cl.put("sent", sent);
+            cl.put("send_errors", (long) number(c.get("send_errors")));
+            if (c.get("last_send_error") != null) {
+                cl.put("last_send_error", String.valueOf(c.get("last_send_error")));
+            }
+            cl.put("measured_by", "cluster.sent, cluster.send_errors (the producer's callbacks)");
+            s.put("cluster", cl);
+        }
         s.put("evidence", evidence == null ? Map.of("checked", List.of(), "contradictions", List.of(),
                 "contradiction_count", 0) : evidence);
         s.put("waived", waivers(plan.expectations()));
@@ -269,6 +289,10 @@ public final class Baseline {
         }
         if (b.containsKey("live")) {
             out.add(c(LIVE_CONNECTED, "live.connected", "==", true, "the live source connected and delivered data"));
+        }
+        if (b.containsKey("cluster")) {
+            out.add(c(CLUSTER_SENT, "cluster.send_errors", "==", 0,
+                    "every record this node sent to the cluster was acknowledged by Kafka"));
         }
         out.add(c(EVIDENCE_CONSISTENT, "evidence.contradiction_count", "==", 0,
                 "every figure that appears in two artifacts is the same figure"));

@@ -211,6 +211,48 @@ final class KafkaBus implements ClusterBus {
                 throw new IllegalStateException("Kafka at " + bootstrap + " did not answer within 30 s (creating " + e.getKey() + ")");
             }
         }
+        awaitServed(topics.stream().map(NewTopic::name).toList(), 30_000);
+    }
+
+    /**
+     * Waits until every partition of {@code names} is served by its leader (it answers ListOffsets), at most
+     * {@code timeoutMs}. The controller acknowledges a new topic before the broker set its partitions up; a
+     * produce request that reaches a partition then fails (NOT_LEADER_OR_FOLLOWER) while the producer's next
+     * request for it is appended, and every retry of the first fails with OUT_OF_ORDER_SEQUENCE_NUMBER until
+     * delivery.timeout.ms drops its records (KAFKA-15591): records lost despite idempotence and acks=all. Sending
+     * only to served partitions closes that window (FreshTopicSendTest).
+     */
+    private void awaitServed(List<String> names, long timeoutMs) {
+        long until = System.nanoTime() + timeoutMs * 1_000_000L;
+        String last = "";
+        while (true) {
+            long left = Math.max(1, (until - System.nanoTime()) / 1_000_000L);
+            try {
+                Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> q = new HashMap<>();
+                for (var d : admin.describeTopics(names).allTopicNames().get(left, TimeUnit.MILLISECONDS).values()) {
+                    for (var p : d.partitions()) {
+                        if (p.leader() == null || p.leader().isEmpty()) {
+                            throw new IllegalStateException(d.name() + "-" + p.partition() + " has no leader yet");
+                        }
+                        q.put(new TopicPartition(d.name(), p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest());
+                    }
+                }
+                admin.listOffsets(q).all().get(left, TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                last = String.valueOf(e.getCause());
+            } catch (IllegalStateException | java.util.concurrent.TimeoutException e) {
+                last = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for the Kafka topics to be served");
+            }
+            if (System.nanoTime() > until) {
+                throw new IllegalStateException("the run's Kafka topics at " + bootstrap + " were not served by their leaders within "
+                        + timeoutMs / 1000 + " s (" + last + ")");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+        }
     }
 
     // =========================================================================================== control topic

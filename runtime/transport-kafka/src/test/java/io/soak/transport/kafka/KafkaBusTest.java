@@ -95,7 +95,42 @@ class KafkaBusTest {
         for (RunOutcome o : List.of(ho, so, ko)) {
             assertThat(num(o.manifest(), "cluster.send_errors")).isZero();
             assertThat(num(o.manifest(), "cluster.bad_records")).isZero();
+            assertThat(criterion(o.manifest(), "baseline.cluster_sent")).containsEntry("passed", true);
         }
+    }
+
+    /**
+     * A node whose records Kafka refuses (here an operator made the run's market topic beforehand, with a
+     * message size limit below one event) counts each failed send and fails its verdict on
+     * {@code baseline.cluster_sent}: the next node never sees those events.
+     */
+    @Test
+    void aNodeWhoseSendsKafkaRefusesFailsItsVerdict() throws Exception {
+        String kafka = TestCluster.bootstrap();
+        String runId = "kr-" + Long.toHexString(System.nanoTime());
+        java.util.Properties a = new java.util.Properties();
+        a.put("bootstrap.servers", kafka);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(a)) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("soak." + runId + ".market", 3, (short) 1)
+                    .configs(Map.of("max.message.bytes", "64")))).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        long count = 200;
+        RunOutcome ho = TestCluster.outcome(node(runId, "harvest", count, 1000, 10, List.of(),
+                config(kafka, "h", List.of("tick"), null), null, null), "harvest", Duration.ofSeconds(120));
+        Map<String, Object> m = ho.manifest();
+        assertThat(num(m, "cluster.sent.market")).isEqualTo(count);
+        assertThat(num(m, "cluster.send_errors")).isEqualTo(count);
+        assertThat(String.valueOf(at(m, "cluster.last_send_error"))).contains("market");
+        assertThat(criterion(m, "baseline.cluster_sent")).containsEntry("passed", false);
+        assertThat(at(m, "verdict.status")).isNotEqualTo("PASS");
+        assertThat(ho.failures()).anyMatch(f -> f.startsWith("baseline.cluster_sent: expected baseline.cluster.send_errors == 0, observed "
+                + count));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> criterion(Map<String, Object> manifest, String name) {
+        return maps(at(manifest, "verdict.criteria")).stream().filter(c -> name.equals(c.get("name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no criterion " + name + " in " + at(manifest, "verdict.criteria")));
     }
 
     @Test
@@ -180,16 +215,27 @@ class KafkaBusTest {
         RunOutcome o2 = TestCluster.outcome(s2, "scan2", Duration.ofSeconds(120));
         RunOutcome ko = TestCluster.outcome(k, "sinks", Duration.ofSeconds(120));
 
-        assertThat(at(o1.manifest(), "end_reason")).isEqualTo("upstream_done");
-        assertThat(at(ko.manifest(), "end_reason")).isEqualTo("upstream_done");
-        assertExactlyOnce(sink, count);
         long read = num(o1.manifest(), "cluster.delivered.market") + num(o2.manifest(), "cluster.delivered.market");
+        System.out.println(missing(sink, count));
         System.out.printf("changelog: scan1 delivered %d market events, scan2 %d (of %d: %d read twice); sinks node dropped %d "
                 + "replayed decisions; scan1 %s; scan2 %s%nscan1 restores %s%nscan2 restores %s%ntakeovers scan1 %s scan2 %s%n",
                 num(o1.manifest(), "cluster.delivered.market"), num(o2.manifest(), "cluster.delivered.market"), count,
                 read - count, num(ko.manifest(), "cluster.duplicates_dropped.decision"), at(o1.manifest(), "cluster.changelog"),
                 at(o2.manifest(), "cluster.changelog"), at(o1.manifest(), "cluster.restores"),
                 at(o2.manifest(), "cluster.restores"), at(o1.manifest(), "cluster.takeovers"), at(o2.manifest(), "cluster.takeovers"));
+        System.out.println("scan1 assignments " + at(o1.manifest(), "cluster.assignments") + "\nscan2 assignments "
+                + at(o2.manifest(), "cluster.assignments"));
+        for (var o : Map.of("harvest", ho, "scan1", o1, "scan2", o2, "sinks", ko).entrySet()) {
+            Map<String, Object> m = o.getValue().manifest();
+            System.out.printf("%s: exit %d end %s sent %s delivered %s dropped %s send_errors %s %s bad_records %s "
+                    + "changelog skipped %s %s%n", o.getKey(), o.getValue().exitCode(), at(m, "end_reason"),
+                    at(m, "cluster.sent"), at(m, "cluster.delivered"), at(m, "cluster.duplicates_dropped"),
+                    at(m, "cluster.send_errors"), at(m, "cluster.last_send_error"), at(m, "cluster.bad_records"),
+                    at(m, "cluster.changelog.skipped"), at(m, "cluster.changelog.last_skip"));
+        }
+        assertThat(at(o1.manifest(), "end_reason")).isEqualTo("upstream_done");
+        assertThat(at(ko.manifest(), "end_reason")).isEqualTo("upstream_done");
+        assertExactlyOnce(sink, count);
 
         // the late node's first assignment took a partition scan1 owned: a takeover
         List<Map<String, Object>> t2 = maps(at(o2.manifest(), "cluster.takeovers"));
@@ -244,6 +290,37 @@ class KafkaBusTest {
         } catch (java.io.IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    /** The trades without a decision, as runs per symbol ("AAAUSDT 3..300 (100)"), for a failure's output. */
+    private static String missing(TestCluster.MemSink sink, long count) throws Exception {
+        Set<Long> trades = new HashSet<>();
+        for (Row r : sink.rows.getOrDefault("decision", new java.util.concurrent.ConcurrentSkipListMap<>()).values()) {
+            trades.add(JSON.readTree(r.json()).get("z_ofi").asLong());
+        }
+        StringBuilder b = new StringBuilder("trades without a decision:");
+        long total = 0;
+        int k = TestCluster.SYMBOLS.length;
+        for (int sym = 0; sym < k; sym++) {
+            long runStart = -1;
+            long runLen = 0;
+            for (long n = sym; n <= count + k; n += k) {
+                boolean miss = n >= 1 && n <= count && !trades.contains(n);
+                if (miss) {
+                    total++;
+                    if (runStart < 0) {
+                        runStart = n;
+                    }
+                    runLen++;
+                } else if (runStart >= 0) {
+                    b.append(' ').append(TestCluster.SYMBOLS[sym]).append(' ').append(runStart).append("..")
+                            .append(n - k).append(" (").append(runLen).append(')');
+                    runStart = -1;
+                    runLen = 0;
+                }
+            }
+        }
+        return b.append(" total ").append(total).toString();
     }
 
     /** Every trade's decision once, seq 1..n, each symbol's scores 1..k once (state followed its partition). */
