@@ -27,7 +27,8 @@ public final class Criteria {
      * only explicitly with {@code waive '<name>', because: '…'} (recorded in the manifest's plan and verdict).
      */
     public static final List<String> BASELINE = List.of("run_completed", "messages_handled", "substream", "decisions",
-            "book_synced", "live_connected", "cluster_sent", "evidence_consistent");
+            "book_synced", "live_connected", "cluster_sent", "cluster_received",
+            "evidence_consistent");
     /** The operator of a waiver (the engine's {@code Baseline.WAIVE_OP}). */
     public static final String WAIVE_OP = "waive";
 

@@ -14,9 +14,14 @@ import org.junit.jupiter.api.Test;
 class BaselineClusterTest {
 
     private static Map<String, Object> manifest(Object sendErrors) {
+        return manifest(sendErrors, 0L);
+    }
+
+    private static Map<String, Object> manifest(Object sendErrors, Object badRecords) {
         Map<String, Object> cluster = new LinkedHashMap<>();
         cluster.put("sent", Map.of("market", 3000L));
         cluster.put("send_errors", sendErrors);
+        cluster.put("bad_records", badRecords);
         if (!Long.valueOf(0).equals(sendErrors)) {
             cluster.put("last_send_error", "market: Expiring 51 record(s) for soak.r.market-1");
         }
@@ -28,11 +33,22 @@ class BaselineClusterTest {
 
     /** The failures of {@code baseline.cluster_sent} when the baseline is evaluated on {@code m}. */
     private static List<String> clusterSentFailures(Map<String, Object> m) {
+        return failures(m, "baseline.cluster_sent");
+    }
+
+    private static List<String> failures(Map<String, Object> m, String criterion) {
         Baseline b = new Baseline(new TestPlans().plan());
         m.put(Baseline.SECTION, b.section(m, true));
-        assertThat(Baseline.criteria(m)).extracting(Criterion::name).contains("baseline.cluster_sent");
+        assertThat(Baseline.criteria(m)).extracting(Criterion::name).contains(criterion);
         Verdict.Result v = Baseline.evaluate(List.of(), m);
-        return v.failures().stream().filter(f -> f.startsWith("baseline.cluster_sent")).toList();
+        return v.failures().stream().filter(f -> f.startsWith(criterion + ":")).toList();
+    }
+
+    @Test
+    void aNodeThatReadRecordsItCouldNotDecodeFails() {
+        assertThat(failures(manifest(0L, 0L), "baseline.cluster_received")).isEmpty();
+        assertThat(failures(manifest(0L, 5L), "baseline.cluster_received")).singleElement().asString()
+                .startsWith("baseline.cluster_received: expected baseline.cluster.bad_records == 0, observed 5");
     }
 
     @Test
@@ -55,9 +71,11 @@ class BaselineClusterTest {
         m.put("end_reason", "duration");
         Baseline b = new Baseline(new TestPlans().plan());
         m.put(Baseline.SECTION, b.section(m, true));
-        assertThat(Baseline.criteria(m)).extracting(Criterion::name).doesNotContain("baseline.cluster_sent");
+        assertThat(Baseline.criteria(m)).extracting(Criterion::name).doesNotContain("baseline.cluster_sent",
+                "baseline.cluster_received");
         m.put("cluster", Map.of("merged", true));
         m.put(Baseline.SECTION, b.section(m, true));
-        assertThat(Baseline.criteria(m)).extracting(Criterion::name).doesNotContain("baseline.cluster_sent");
+        assertThat(Baseline.criteria(m)).extracting(Criterion::name).doesNotContain("baseline.cluster_sent",
+                "baseline.cluster_received");
     }
 }

@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
  *   <li>{@code live_connected}: a live run received data from its connection at all;</li>
  *   <li>{@code cluster_sent}: a cluster node: every record it sent to the cluster was acknowledged (a send that
  *       failed or expired is an event the next node never sees);</li>
+ *   <li>{@code cluster_received}: a cluster node: every record it read from the cluster could be decoded (one that
+ *       could not is an event its stages never saw);</li>
  *   <li>{@code evidence_consistent}: every figure that appears in two artifacts is the same figure.</li>
  * </ul>
  */
@@ -54,9 +56,10 @@ public final class Baseline {
     public static final String LIVE_CONNECTED = "live_connected";
     public static final String EVIDENCE_CONSISTENT = "evidence_consistent";
     public static final String CLUSTER_SENT = "cluster_sent";
+    public static final String CLUSTER_RECEIVED = "cluster_received";
     /** Every name a waiver may give (a family name waives each of its members). */
     public static final List<String> NAMES = List.of(RUN_COMPLETED, MESSAGES_HANDLED, SUBSTREAM, DECISIONS, BOOK_SYNCED,
-            LIVE_CONNECTED, CLUSTER_SENT, EVIDENCE_CONSISTENT);
+            LIVE_CONNECTED, CLUSTER_SENT, CLUSTER_RECEIVED, EVIDENCE_CONSISTENT);
 
     /** A diff-depth stream (a local book is built from it): {@code depth}, {@code depth@0ms}, {@code depth@100ms}. */
     private static final Pattern DIFF_DEPTH = Pattern.compile("depth(@\\d+ms)?");
@@ -229,7 +232,9 @@ public final class Baseline {
             if (c.get("last_send_error") != null) {
                 cl.put("last_send_error", String.valueOf(c.get("last_send_error")));
             }
-            cl.put("measured_by", "cluster.sent, cluster.send_errors (the producer's callbacks)");
+            cl.put("bad_records", (long) number(c.get("bad_records")));
+            cl.put("measured_by", "cluster.sent, cluster.send_errors (the producer's callbacks), cluster.bad_records "
+                    + "(records read that could not be decoded)");
             s.put("cluster", cl);
         }
         s.put("evidence", evidence == null ? Map.of("checked", List.of(), "contradictions", List.of(),
@@ -293,6 +298,8 @@ public final class Baseline {
         if (b.containsKey("cluster")) {
             out.add(c(CLUSTER_SENT, "cluster.send_errors", "==", 0,
                     "every record this node sent to the cluster was acknowledged by Kafka"));
+            out.add(c(CLUSTER_RECEIVED, "cluster.bad_records", "==", 0,
+                    "every record this node read from the cluster could be decoded"));
         }
         out.add(c(EVIDENCE_CONSISTENT, "evidence.contradiction_count", "==", 0,
                 "every figure that appears in two artifacts is the same figure"));

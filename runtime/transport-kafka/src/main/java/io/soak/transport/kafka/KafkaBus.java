@@ -125,7 +125,10 @@ final class KafkaBus implements ClusterBus {
     private final Map<String, AtomicLong> sent = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> delivered = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> duplicates = new ConcurrentHashMap<>();
+    /** Data records read that could not be delivered (no seq or type header, undecodable): events lost here. */
     private final AtomicLong badRecords = new AtomicLong();
+    /** Control and changelog records that could not be read (ignored; a snapshot not read means a replay). */
+    private final AtomicLong badControl = new AtomicLong();
     private final AtomicLong sendErrors = new AtomicLong();
     private final AtomicReference<String> lastSendError = new AtomicReference<>("");
     private final List<Map<String, Object>> assignments = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -290,7 +293,7 @@ final class KafkaBus implements ClusterBus {
                         Map<String, Object> m = JSON.readValue(r.value(), Map.class);
                         state.apply(m);
                     } catch (Exception e) {
-                        badRecords.incrementAndGet();
+                        badControl.incrementAndGet();
                     }
                     state.applied(r.offset());
                 }
@@ -884,7 +887,7 @@ final class KafkaBus implements ClusterBus {
                     try {
                         out.put(name(tp), JSON.readValue(v, Map.class));
                     } catch (java.io.IOException e) {
-                        badRecords.incrementAndGet();
+                        badControl.incrementAndGet(); // the partition is then replayed: nothing is lost
                     }
                 }
             }
@@ -1008,6 +1011,7 @@ final class KafkaBus implements ClusterBus {
         m.put("delivered", counts(delivered));
         m.put("duplicates_dropped", counts(duplicates));
         m.put("bad_records", badRecords.get());
+        m.put("bad_control_records", badControl.get());
         m.put("send_errors", sendErrors.get());
         if (!lastSendError.get().isEmpty()) {
             m.put("last_send_error", lastSendError.get());

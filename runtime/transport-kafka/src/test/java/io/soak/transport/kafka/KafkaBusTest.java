@@ -96,6 +96,7 @@ class KafkaBusTest {
             assertThat(num(o.manifest(), "cluster.send_errors")).isZero();
             assertThat(num(o.manifest(), "cluster.bad_records")).isZero();
             assertThat(criterion(o.manifest(), "baseline.cluster_sent")).containsEntry("passed", true);
+            assertThat(criterion(o.manifest(), "baseline.cluster_received")).containsEntry("passed", true);
         }
     }
 
@@ -125,6 +126,44 @@ class KafkaBusTest {
         assertThat(at(m, "verdict.status")).isNotEqualTo("PASS");
         assertThat(ho.failures()).anyMatch(f -> f.startsWith("baseline.cluster_sent: expected baseline.cluster.send_errors == 0, observed "
                 + count));
+    }
+
+    /**
+     * Records on a run's topic that a node cannot decode (here written by hand before the run: no seq, no type) are
+     * counted and skipped, and fail the node's verdict on {@code baseline.cluster_received}: had they been events,
+     * its stages never saw them.
+     */
+    @Test
+    void aNodeThatReadsRecordsItCannotDecodeFailsItsVerdict() throws Exception {
+        String kafka = TestCluster.bootstrap();
+        String runId = "kb-" + Long.toHexString(System.nanoTime());
+        String topic = "soak." + runId + ".market";
+        java.util.Properties a = new java.util.Properties();
+        a.put("bootstrap.servers", kafka);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(a)) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 6, (short) 1))).all()
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", kafka);
+        p.put("key.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+        p.put("value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(p)) {
+            for (int i = 0; i < 5; i++) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, i % 6, null,
+                        "not an event".getBytes(java.nio.charset.StandardCharsets.UTF_8))).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
+        long count = 300;
+        var s1 = node(runId, "scan1", count, 1000, 10, List.of(), config(kafka, "s1", List.of("scan"), null), null, null);
+        var h = node(runId, "harvest", count, 1000, 10, List.of(), config(kafka, "h", List.of("tick"), null), null, null);
+        TestCluster.outcome(h, "harvest", Duration.ofSeconds(120));
+        Map<String, Object> m = TestCluster.outcome(s1, "scan1", Duration.ofSeconds(120)).manifest();
+        assertThat(num(m, "cluster.delivered.market")).isEqualTo(count);
+        assertThat(num(m, "cluster.bad_records")).isEqualTo(5);
+        assertThat(criterion(m, "baseline.cluster_received")).containsEntry("passed", false);
+        assertThat(criterion(m, "baseline.cluster_sent")).containsEntry("passed", true);
+        assertThat(at(m, "verdict.status")).isEqualTo("FAIL");
     }
 
     @SuppressWarnings("unchecked")
