@@ -325,14 +325,20 @@ final class BrokerStage implements Stage, PerSymbolState {
         }
     }
 
+    /** The snapshot's data after its header, which must be {@code magic} at {@link #SNAPSHOT_VERSION}. */
+    private static DataInputStream open(byte[] state, String magic, String what) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(state));
+        String m = in.readUTF();
+        int version = in.readInt();
+        if (!magic.equals(m) || version != SNAPSHOT_VERSION) {
+            throw new IOException("not a " + what + " of version " + SNAPSHOT_VERSION + ": " + m + " v" + version);
+        }
+        return in;
+    }
+
     @Override
     public void restore(byte[] state) throws IOException {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(state));
-        String magic = in.readUTF();
-        int version = in.readInt();
-        if (!SNAPSHOT_MAGIC.equals(magic) || version != SNAPSHOT_VERSION) {
-            throw new IOException("not a broker snapshot of version " + SNAPSHOT_VERSION + ": " + magic + " v" + version);
-        }
+        DataInputStream in = open(state, SNAPSHOT_MAGIC, "broker snapshot");
         books.clear();
         positions.clear();
         orders.clear();
@@ -400,12 +406,7 @@ final class BrokerStage implements Stage, PerSymbolState {
 
     @Override
     public void restoreSymbols(Set<String> which, byte[] state) throws IOException {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(state));
-        String magic = in.readUTF();
-        int version = in.readInt();
-        if (!SYMBOLS_MAGIC.equals(magic) || version != SNAPSHOT_VERSION) {
-            throw new IOException("not a per-symbol broker snapshot of version " + SNAPSHOT_VERSION + ": " + magic + " v" + version);
-        }
+        DataInputStream in = open(state, SYMBOLS_MAGIC, "per-symbol broker snapshot");
         Map<String, Top> newBooks = new HashMap<>();
         int nb = in.readInt();
         for (int i = 0; i < nb; i++) {

@@ -159,20 +159,33 @@ final class SignalStage implements Stage, PerSymbolState {
 
     @Override
     public void restore(byte[] state) throws IOException {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(state));
-        String magic = in.readUTF();
-        int version = in.readInt();
-        if (!SNAPSHOT_MAGIC.equals(magic) || version != SNAPSHOT_VERSION) {
-            throw new IOException("not a signal snapshot of version " + SNAPSHOT_VERSION + ": " + magic + " v" + version);
-        }
+        Map<String, SymbolState> read = readSymbols(open(state, SNAPSHOT_MAGIC, "signal snapshot"));
         symbols.clear();
+        symbols.putAll(read);
+    }
+
+    /** The snapshot's data after its header, which must be {@code magic} at {@link #SNAPSHOT_VERSION}. */
+    private static DataInputStream open(byte[] state, String magic, String what) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(state));
+        String m = in.readUTF();
+        int version = in.readInt();
+        if (!magic.equals(m) || version != SNAPSHOT_VERSION) {
+            throw new IOException("not a " + what + " of version " + SNAPSHOT_VERSION + ": " + m + " v" + version);
+        }
+        return in;
+    }
+
+    /** A count, then that many (symbol, state) entries, as {@link SymbolState#write} wrote them. */
+    private Map<String, SymbolState> readSymbols(DataInputStream in) throws IOException {
+        Map<String, SymbolState> read = new HashMap<>();
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
             String symbol = in.readUTF();
             SymbolState s = new SymbolState(cfg, symbol);
             s.read(in);
-            symbols.put(symbol, s);
+            read.put(symbol, s);
         }
+        return read;
     }
 
     // ---- per-symbol snapshot (cluster mode: the changelog of a partition holds its symbols' state) ---------------
@@ -203,20 +216,7 @@ final class SignalStage implements Stage, PerSymbolState {
 
     @Override
     public void restoreSymbols(Set<String> which, byte[] state) throws IOException {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(state));
-        String magic = in.readUTF();
-        int version = in.readInt();
-        if (!SYMBOLS_MAGIC.equals(magic) || version != SNAPSHOT_VERSION) {
-            throw new IOException("not a per-symbol signal snapshot of version " + SNAPSHOT_VERSION + ": " + magic + " v" + version);
-        }
-        Map<String, SymbolState> read = new HashMap<>();
-        int n = in.readInt();
-        for (int i = 0; i < n; i++) {
-            String symbol = in.readUTF();
-            SymbolState s = new SymbolState(cfg, symbol);
-            s.read(in);
-            read.put(symbol, s);
-        }
+        Map<String, SymbolState> read = readSymbols(open(state, SYMBOLS_MAGIC, "per-symbol signal snapshot"));
         // read completely before anything changes: a bad snapshot leaves the running state as it was
         for (String w : which) {
             symbols.remove(w);

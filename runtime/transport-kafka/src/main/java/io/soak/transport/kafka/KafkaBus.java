@@ -508,13 +508,9 @@ final class KafkaBus implements ClusterBus {
         fresh.removeAll(announced);
         if (!fresh.isEmpty()) {
             producer.flush(); // every output of these partitions is in Kafka before we say so
-            Map<String, List<Integer>> parts = new TreeMap<>();
-            for (TopicPartition tp : fresh) {
-                parts.computeIfAbsent(tp.topic().substring(prefix.length()), k -> new ArrayList<>()).add(tp.partition());
-            }
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("type", "done");
-            m.put("partitions", parts);
+            m.put("partitions", byTopic(fresh));
             sendControl(m);
             announced.addAll(fresh);
         }
@@ -659,15 +655,20 @@ final class KafkaBus implements ClusterBus {
         }
     }
 
+    /** {@code parts} as the control topic's records name them: pipeline topic → partition numbers. */
+    private Map<String, List<Integer>> byTopic(Collection<TopicPartition> parts) {
+        Map<String, List<Integer>> out = new TreeMap<>();
+        for (TopicPartition tp : parts) {
+            out.computeIfAbsent(tp.topic().substring(prefix.length()), k -> new ArrayList<>()).add(tp.partition());
+        }
+        return out;
+    }
+
     /** "Owns" on the control topic, read back: who owned each of {@code parts} before this node ("topic-p" → node). */
     private Map<String, String> previousOwners(Collection<TopicPartition> parts) {
-        Map<String, List<Integer>> byTopic = new TreeMap<>();
-        for (TopicPartition tp : parts) {
-            byTopic.computeIfAbsent(tp.topic().substring(prefix.length()), k -> new ArrayList<>()).add(tp.partition());
-        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", "owns");
-        m.put("partitions", byTopic);
+        m.put("partitions", byTopic(parts));
         Map<String, String> out = new HashMap<>();
         try {
             long at = sendControl(m);

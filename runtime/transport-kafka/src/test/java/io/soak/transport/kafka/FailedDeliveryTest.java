@@ -33,7 +33,7 @@ class FailedDeliveryTest {
     void theSnapshotOfAPartitionEndsBeforeTheRecordThatFailedToBeDelivered() throws Exception {
         String kafka = TestCluster.bootstrap();
         String runId = "fd-" + Long.toHexString(System.nanoTime());
-        try (KafkaBus source = new KafkaBus(node(runId, kafka, "src", "tick", true, Set.of("market"), Set.of(), null))) {
+        try (KafkaBus source = new KafkaBus(node(runId, kafka, "src", "tick", true, Set.of("market"), Set.of(), null, null))) {
             for (int n = 1; n <= 20; n++) {
                 source.send("market", n * 64L + 1, n, new Trade(SYM, "aaausdt@aggTrade", n, 100, 1, false, n, n, n));
             }
@@ -45,14 +45,8 @@ class FailedDeliveryTest {
             if (seen.incrementAndGet() == 10) {
                 throw new IllegalStateException("test: the 10th event cannot be handed to the stages");
             }
-        });
-        ClusterBus.Node stopping = new DelegatingNode(scan) {
-            @Override
-            public void requestStop(String reason) {
-                stopped[0] = reason;
-            }
-        };
-        try (KafkaBus bus = new KafkaBus(stopping)) {
+        }, reason -> stopped[0] = reason);
+        try (KafkaBus bus = new KafkaBus(scan)) {
             bus.start();
             long until = System.nanoTime() + 60_000_000_000L;
             while (stopped[0] == null && System.nanoTime() < until) {
@@ -91,7 +85,7 @@ class FailedDeliveryTest {
     }
 
     private static ClusterBus.Node node(String runId, String kafka, String id, String role, boolean source, Set<String> produced,
-            Set<String> inbound, java.util.function.Consumer<String> onDeliver) {
+            Set<String> inbound, java.util.function.Consumer<String> onDeliver, java.util.function.Consumer<String> onStop) {
         Map<String, Object> cfg = new HashMap<>();
         cfg.put("cluster.kafka", kafka);
         cfg.put("cluster.partitions", 1);
@@ -110,39 +104,16 @@ class FailedDeliveryTest {
                 onDeliver.accept(topic);
             }
             public boolean quiet() { return true; }
-            public void requestStop(String reason) { }
+            public void requestStop(String reason) {
+                if (onStop != null) {
+                    onStop.accept(reason);
+                }
+            }
             public Map<String, Map<String, byte[]>> snapshotSymbols(Map<String, Set<String>> groups) {
                 Map<String, Map<String, byte[]>> out = new LinkedHashMap<>();
                 groups.keySet().forEach(g -> out.put(g, Map.of("scan", new byte[0])));
                 return out;
             }
         };
-    }
-
-    /** A node that forwards everything to another. */
-    private static class DelegatingNode implements ClusterBus.Node {
-        private final ClusterBus.Node d;
-
-        DelegatingNode(ClusterBus.Node d) {
-            this.d = d;
-        }
-
-        public String runId() { return d.runId(); }
-        public String nodeId() { return d.nodeId(); }
-        public String role() { return d.role(); }
-        public Settings config() { return d.config(); }
-        public List<String> symbols() { return d.symbols(); }
-        public double pace() { return d.pace(); }
-        public boolean source() { return d.source(); }
-        public Set<String> produced() { return d.produced(); }
-        public Set<String> inbound() { return d.inbound(); }
-        public void deliver(String topic, long seq, long timeNanos, Object payload) throws InterruptedException {
-            d.deliver(topic, seq, timeNanos, payload);
-        }
-        public boolean quiet() { return d.quiet(); }
-        public void requestStop(String reason) { d.requestStop(reason); }
-        public Map<String, Map<String, byte[]>> snapshotSymbols(Map<String, Set<String>> groups) {
-            return d.snapshotSymbols(groups);
-        }
     }
 }
