@@ -86,6 +86,12 @@ class ParallelReaderIT {
         @SuppressWarnings("unchecked")
         Map<String, Object> feed = (Map<String, Object>) sourceFeed(par);
         assertThat(feed).as("the parallel run's feed went through the reader thread").containsKey("read_ahead");
+        // and through the parser thread: the harvest stage's preparer parsed every message ahead of the driver
+        Map<String, Object> parse = (Map<String, Object>) feed.get("parse_ahead");
+        assertThat(parse).as("parse_ahead of %s", feed).isNotNull().containsEntry("thread", "soak-replay-parser");
+        Map<String, Object> by = (Map<String, Object>) parse.get("prepared_by");
+        assertThat(by).containsEntry("stage", "harvest").containsEntry("failed", 0);
+        assertThat(((Number) by.get("prepared")).longValue()).isGreaterThanOrEqualTo(handled(par, "harvest"));
         for (String sink : List.of("jsonl", "sqlite")) {
             List<String> a = rows(seq, sink);
             List<String> b = rows(par, sink);

@@ -15,6 +15,23 @@ public final class Json {
     private Json() {
     }
 
+    /** A raw message as its fields were written when it was a record (its attachment is not part of it). */
+    private static final class RawMessageSerializer
+            extends com.fasterxml.jackson.databind.ser.std.StdSerializer<io.soak.api.source.RawMessage> {
+        RawMessageSerializer() {
+            super(io.soak.api.source.RawMessage.class);
+        }
+
+        @Override
+        public void serialize(io.soak.api.source.RawMessage m, com.fasterxml.jackson.core.JsonGenerator g,
+                com.fasterxml.jackson.databind.SerializerProvider p) throws java.io.IOException {
+            g.writeStartObject();
+            g.writeNumberField("received_nanos", m.receivedNanos());
+            g.writeStringField("text", m.text());
+            g.writeEndObject();
+        }
+    }
+
     public static ObjectMapper canonical() {
         return JsonMapper.builder()
                 .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -22,7 +39,8 @@ public final class Json {
                 .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false)
                 .configure(MapperFeature.SORT_CREATOR_PROPERTIES_FIRST, true)
                 .addModule(new com.fasterxml.jackson.databind.module.SimpleModule("soak-durations")
-                        .addSerializer(java.time.Duration.class, new com.fasterxml.jackson.databind.ser.std.ToStringSerializer()))
+                        .addSerializer(java.time.Duration.class, new com.fasterxml.jackson.databind.ser.std.ToStringSerializer())
+                        .addSerializer(io.soak.api.source.RawMessage.class, new RawMessageSerializer()))
                 .build();
     }
 }

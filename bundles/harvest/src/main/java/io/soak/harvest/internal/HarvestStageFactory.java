@@ -1,5 +1,6 @@
 package io.soak.harvest.internal;
 
+import io.soak.api.stage.Preparer;
 import io.soak.api.stage.Stage;
 import io.soak.api.stage.StageFactory;
 import io.soak.api.stage.Topics;
@@ -28,5 +29,12 @@ public final class HarvestStageFactory implements StageFactory {
     @Override
     public Stage create() {
         return new HarvestStage();
+    }
+
+    /** Parsing, ahead of the stage (a parser of its own per preparer: one per engine thread). */
+    @Override
+    public Preparer preparer() {
+        MarketParser parser = new MarketParser();
+        return m -> Prepared.of(parser, m);
     }
 }

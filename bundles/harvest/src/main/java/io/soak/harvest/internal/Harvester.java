@@ -28,6 +28,8 @@ final class Harvester {
     static final int MAX_NAMED = 64;
 
     private final MarketParser parser = new MarketParser();
+    /** The stream of the message being handled (as its envelope named it), or null. */
+    private StreamInfo current;
     private final StageMetrics metrics;
     private final Consumer<MarketEvent> out;
     private final EventHash hash = new EventHash();
@@ -86,20 +88,39 @@ final class Harvester {
         return d >= -maxSkewMs && d <= maxSkewMs;
     }
 
-    /** Handles one raw message; returns its stream (for the freshness monitor), or null when it had none. */
+    /**
+     * Handles one raw message; returns its stream (for the freshness monitor), or null when it had none. A message
+     * that carries a {@link Prepared} (parsed ahead on the engine's parser thread) is not parsed again.
+     */
     StreamInfo onRaw(RawMessage raw) {
         Object parsed;
-        try {
-            parsed = parser.parse(raw);
-        } catch (MalformedMessageException ex) {
-            StreamInfo s = parser.lastStream();
+        MalformedMessageException failed;
+        boolean seam;
+        if (raw.prepared() instanceof Prepared p) {
+            parsed = p.parsed;
+            failed = p.error;
+            current = p.stream;
+            seam = p.seam;
+        } else {
+            try {
+                parsed = parser.parse(raw);
+                failed = null;
+            } catch (MalformedMessageException ex) {
+                parsed = null;
+                failed = ex;
+            }
+            current = parser.lastStream();
+            seam = parser.lastSeam();
+        }
+        if (failed != null) {
+            StreamInfo s = current;
             if (s != null && s.kind != StreamInfo.Kind.UNKNOWN) {
                 metrics.increment(s.counterKey);
             }
-            error(raw, ex.reason(), ex.getMessage());
+            error(raw, failed.reason(), failed.getMessage());
             return null;
         }
-        StreamInfo stream = parser.lastStream();
+        StreamInfo stream = current;
         if (parsed == MarketParser.SKIPPED) {
             metrics.increment("skipped_kinds");
             String name = stream.name;
@@ -124,18 +145,17 @@ final class Harvester {
             }
             out.accept(ev);
         } else if (parsed instanceof ParsedDepth d) {
-            depth(raw, d);
+            depth(raw, d, seam);
         }
         return stream;
     }
 
-    private void depth(RawMessage raw, ParsedDepth d) {
+    private void depth(RawMessage raw, ParsedDepth d, boolean seam) {
         if (d.eventTimeMs() != 0 && !timeOk(d.eventTimeMs(), raw.receivedNanos())) {
             error(raw, "time_out_of_range", "exchange time " + d.eventTimeMs() + " ms is more than " + maxSkewMs
                     + " ms from the receive time " + raw.receivedNanos() / 1_000_000L + " ms");
             return;
         }
-        boolean seam = parser.lastSeam();
         String symbol = d.symbol();
         if (symbol == null) { // a bare snapshot line: attributable only when exactly one diff book exists
             if (books.size() != 1) {
@@ -189,7 +209,7 @@ final class Harvester {
     private void error(RawMessage raw, String reason, String why) {
         metrics.increment("parse_errors");
         metrics.increment("parse_errors_by_reason." + reason);
-        StreamInfo s = parser.lastStream();
+        StreamInfo s = current;
         metrics.increment("parse_errors_by_stream."
                 + (s == null ? "(none)" : s.kind == StreamInfo.Kind.UNKNOWN ? bounded(s.name) : s.name));
         String text = raw.text();

@@ -39,7 +39,7 @@ class HarvesterFuzzTest {
     Path tmp;
 
     /** One mutation of a good frame, and the outcome it must have. */
-    private record Mutated(String text, String expect) {
+    record Mutated(String text, String expect) {
     }
 
     static Mutated mutate(String good, SplittableRandom r) {

@@ -20,4 +20,12 @@ public interface StageFactory {
     Set<String> outputs();
 
     Stage create();
+
+    /**
+     * A new {@link Preparer} for the raw messages this stage reads, used by one engine thread; null (the default)
+     * when the stage prepares nothing ahead. Only a factory whose {@link #inputs()} hold {@link Topics#RAW} is asked.
+     */
+    default Preparer preparer() {
+        return null;
+    }
 }

@@ -35,12 +35,17 @@ final class ReadAheadFeed implements ReplayFeed {
 
     /** Name of the reader thread (the bench reports CPU time per thread by name). */
     static final String THREAD_NAME = "soak-replay-reader";
+    /** Name of the parser thread: a second read-ahead stage that prepares the messages (see {@link RawPreparation}). */
+    static final String PARSER_THREAD_NAME = "soak-replay-parser";
 
     /** One hand-off: up to batchSize messages in feed order; the end of the feed or its failure last. */
     private record Batch(RawMessage[] messages, int size, boolean end, Throwable failure) {
     }
 
     private final ReplayFeed feed;
+    private final String threadName;
+    /** Applied to every message on this feed's thread, before the hand-off; null: none. */
+    private final RawPreparation prepare;
     private final int batchSize;
     private final int capacity;
     private final BlockingQueue<Batch> queue;
@@ -65,11 +70,22 @@ final class ReadAheadFeed implements ReplayFeed {
      * @param batches   full batches that may wait in the queue, ≥ 1
      */
     ReadAheadFeed(ReplayFeed feed, int batchSize, int batches) {
+        this(feed, batchSize, batches, THREAD_NAME, null);
+    }
+
+    /**
+     * Starts a thread named {@code threadName} that reads {@code feed} and, when {@code prepare} is not null,
+     * prepares every message before handing it over (the parser stage of the read-ahead, reading from the
+     * reader stage's feed).
+     */
+    ReadAheadFeed(ReplayFeed feed, int batchSize, int batches, String threadName, RawPreparation prepare) {
         this.feed = feed;
+        this.threadName = threadName;
+        this.prepare = prepare;
         this.batchSize = Math.max(1, batchSize);
         this.capacity = Math.max(1, batches);
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.reader = new Thread(this::readLoop, THREAD_NAME);
+        this.reader = new Thread(this::readLoop, threadName);
         reader.setDaemon(true);
         reader.start();
     }
@@ -91,7 +107,7 @@ final class ReadAheadFeed implements ReplayFeed {
                             end = true;
                             break;
                         }
-                        buf[n++] = m;
+                        buf[n++] = prepare == null ? m : prepare.apply(m);
                     }
                 } catch (Throwable t) {
                     failure = t;
@@ -189,7 +205,7 @@ final class ReadAheadFeed implements ReplayFeed {
             pw = producerWaits;
         }
         Map<String, Object> ra = new LinkedHashMap<>();
-        ra.put("thread", THREAD_NAME);
+        ra.put("thread", threadName);
         ra.put("batch", batchSize);
         ra.put("batches", capacity);
         ra.put("read", r);
@@ -197,7 +213,11 @@ final class ReadAheadFeed implements ReplayFeed {
         ra.put("hand_offs", handOffs);
         ra.put("driver_waits", consumerWaits);
         ra.put("reader_waits", pw);
-        d.put("read_ahead", ra);
+        if (prepare != null) {
+            ra.put("prepared_by", prepare.describe());
+        }
+        // chained read-ahead stages: the reader's description stays under read_ahead, this one's under its thread
+        d.put(d.containsKey("read_ahead") ? "parse_ahead" : "read_ahead", ra);
         return d;
     }
 
@@ -206,6 +226,9 @@ final class ReadAheadFeed implements ReplayFeed {
     public void close() throws IOException {
         closed = true;
         queue.clear(); // a reader waiting for room sees closed within its poll interval
+        if (prepare != null) {
+            reader.interrupt(); // the parser stage may be waiting for the reader stage (no file I/O on this thread)
+        }
         try {
             reader.join(TimeUnit.SECONDS.toMillis(10));
         } catch (InterruptedException e) {

@@ -9,6 +9,8 @@ import io.soak.api.source.RawMessage;
 import io.soak.api.source.ReplayFeed;
 import io.soak.api.source.SourceContext;
 import io.soak.api.stage.Settings;
+import io.soak.api.stage.StageFactory;
+import io.soak.api.stage.Topics;
 import io.soak.api.stage.StageMetrics;
 import io.soak.api.time.Clock;
 import io.soak.api.time.Scheduler;
@@ -23,7 +25,9 @@ import java.util.Map;
  * emulator. The {@code capture} replay is built in when no installed bundle offers it: the api's
  * {@link CaptureReplay} (merge by receive time, looping, aliases), the same the harvest bundle serves.
  * With {@code engine.replay.read_ahead} (default true) a replay feed is read ahead on the engine's reader thread
- * ({@link ReadAheadFeed}); the driver takes the messages in the same order either way.
+ * ({@link ReadAheadFeed}) and, with {@code engine.replay.prepare_ahead} (default true), prepared by the raw topic's
+ * stage on a second thread ({@link RawPreparation}: the harvest stage parses there); the driver takes the messages
+ * in the same order either way.
  */
 final class SourceIntake {
 
@@ -57,8 +61,14 @@ final class SourceIntake {
         }
         if (engine.merged.flag("engine.replay.read_ahead", true)) {
             // the parallel reader: the feed is read (decompressed, split, merged) on an engine-owned thread
-            replay = new ReadAheadFeed(replay, (int) engine.merged.integer("engine.replay.read_ahead_batch", 1024),
-                    (int) engine.merged.integer("engine.replay.read_ahead_batches", 8));
+            int batch = (int) engine.merged.integer("engine.replay.read_ahead_batch", 128);
+            int batches = (int) engine.merged.integer("engine.replay.read_ahead_batches", 4);
+            replay = new ReadAheadFeed(replay, batch, batches);
+            // and prepared (parsed) by the raw topic's stage on a second thread, between the reader and the driver
+            RawPreparation prep = engine.merged.flag("engine.replay.prepare_ahead", true) ? preparation() : null;
+            if (prep != null) {
+                replay = new ReadAheadFeed(replay, batch, batches, ReadAheadFeed.PARSER_THREAD_NAME, prep);
+            }
         }
         // feed faults act where the driver takes the messages (engine time), after the read-ahead hand-off
         replay = feedFaults = new ReplayFeedFaults(replay, engine.metrics("source"));
@@ -68,6 +78,19 @@ final class SourceIntake {
             return -1;
         }
         return nextMessage.receivedNanos();
+    }
+
+    /**
+     * The preparation of the raw topic's stage: the first local consumer of {@link Topics#RAW} whose factory offers
+     * a {@link io.soak.api.stage.Preparer}; null when none does (nothing to do ahead).
+     */
+    private RawPreparation preparation() {
+        for (StageSlot s : engine.bus.consumers(Topics.RAW)) {
+            if (s.factory instanceof StageFactory f && f.preparer() != null) {
+                return new RawPreparation(s.name, () -> s.factory);
+            }
+        }
+        return null;
     }
 
     /** The built-in {@code capture} replay (setting {@code loop_gap_ms}, default 1000, as the harvest bundle's). */

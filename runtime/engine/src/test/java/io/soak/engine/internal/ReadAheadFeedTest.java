@@ -123,6 +123,81 @@ class ReadAheadFeedTest {
         assertThat(feed.calls.get()).isEqualTo(16L * (1 + 3 + 1));
     }
 
+    /** A raw-topic stage factory whose preparer tags every message with its name, its thread and the text. */
+    private static io.soak.api.stage.StageFactory tagging(String tag, String failOn) {
+        return new io.soak.api.stage.StageFactory() {
+            public String kind() {
+                return "harvest";
+            }
+
+            public java.util.Set<String> inputs() {
+                return java.util.Set.of(io.soak.api.stage.Topics.RAW);
+            }
+
+            public java.util.Set<String> outputs() {
+                return java.util.Set.of();
+            }
+
+            public io.soak.api.stage.Stage create() {
+                throw new UnsupportedOperationException();
+            }
+
+            public io.soak.api.stage.Preparer preparer() {
+                return m -> {
+                    if (m.text().equals(failOn)) {
+                        throw new IllegalStateException("cannot prepare " + m.text());
+                    }
+                    return tag + "/" + Thread.currentThread().getName() + "/" + m.text();
+                };
+            }
+        };
+    }
+
+    @Test
+    void theParserStagePreparesEveryMessageOnItsOwnThreadInFeedOrder() throws Exception {
+        List<RawMessage> direct = drain(new Counting(50_001, -1), Long.MAX_VALUE);
+        Object[] factory = {tagging("v1", "m20000")};
+        RawPreparation prep = new RawPreparation("harvest", () -> factory[0]);
+        try (ReadAheadFeed ra = new ReadAheadFeed(new ReadAheadFeed(new Counting(50_001, -1), 64, 2), 64, 2,
+                ReadAheadFeed.PARSER_THREAD_NAME, prep)) {
+            List<RawMessage> got = drain(ra, 25_000);
+            factory[0] = tagging("v2", null); // a hot swap: the new version's preparer takes over
+            got.addAll(drain(ra, Long.MAX_VALUE));
+            assertThat(got).containsExactlyElementsOf(direct); // equality is receive time and text
+            long v2 = 0;
+            for (RawMessage m : got) {
+                if (m.text().equals("m20000")) {
+                    assertThat(m.prepared()).as("a preparer failure leaves the message unprepared").isNull();
+                    continue;
+                }
+                assertThat((String) m.prepared()).matches("v[12]/soak-replay-parser/" + m.text());
+                v2 += ((String) m.prepared()).startsWith("v2") ? 1 : 0;
+            }
+            // the parser stage reads at most 2 + 2 batches of 64 ahead of the swap
+            assertThat(v2).isBetween(50_001L - 25_000 - 4 * 64, 50_001L - 25_000L);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> parse = (Map<String, Object>) ra.describe().get("parse_ahead");
+            assertThat(parse).containsEntry("thread", ReadAheadFeed.PARSER_THREAD_NAME).containsEntry("delivered", 50_001L);
+            assertThat((Map<String, Object>) parse.get("prepared_by")).containsEntry("stage", "harvest")
+                    .containsEntry("prepared", 50_000L).containsEntry("unprepared", 1L).containsEntry("failed", 1L)
+                    .containsEntry("last_failure", "IllegalStateException: cannot prepare m20000");
+            assertThat(ra.describe()).containsKey("read_ahead");
+        }
+    }
+
+    @Test
+    void aLoopedChainStopsBothThreadsOnClose() throws Exception {
+        Counting feed = new Counting(Long.MAX_VALUE, -1);
+        ReadAheadFeed reader = new ReadAheadFeed(feed, 16, 3);
+        ReadAheadFeed parser = new ReadAheadFeed(reader, 16, 3, ReadAheadFeed.PARSER_THREAD_NAME,
+                new RawPreparation("harvest", () -> tagging("v1", null)));
+        assertThat(parser.next().prepared()).isEqualTo("v1/soak-replay-parser/m0");
+        parser.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !parser.readerThread().isAlive()
+                && !reader.readerThread().isAlive());
+        assertThat(feed.closed).isTrue();
+    }
+
     private static ReplayFeed feed(CaptureReplay r) {
         return r; // a CaptureReplay is a ReplayFeed
     }
