@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li><b>Ordered</b>: one producer, one consumer, a FIFO queue of batches, each batch in feed order.</li>
  *   <li><b>Bounded</b>: at most {@code batches} full batches wait, plus the one being filled and the one being
- *       consumed (memory: {@code (batches + 2) × batchSize} messages).</li>
+ *       consumed (memory: {@code (batches + 2) × batchSize} messages). The first batches hold 1, 2, 4, …
+ *       messages up to {@code batchSize}, so the first message is handed over as soon as it is read.</li>
  *   <li><b>Errors in place</b>: a feed failure travels as the last item and is thrown by {@link #next()} after
  *       every message read before it, as the sequential reader would have thrown it there.</li>
  *   <li><b>The feed is used by one thread at a time</b>: the reader calls {@code next()} under a lock that
@@ -91,8 +92,12 @@ final class ReadAheadFeed implements ReplayFeed {
     }
 
     private void readLoop() {
+        // the first batches grow from 1 message: the driver gets its first message at once, not after a full
+        // batch was read (and prepared), which matters for the start to the first event
+        int size = 1;
         while (!closed) {
-            RawMessage[] buf = new RawMessage[batchSize];
+            RawMessage[] buf = new RawMessage[size];
+            size = Math.min(batchSize, size * 2);
             int n = 0;
             boolean end = false;
             Throwable failure = null;

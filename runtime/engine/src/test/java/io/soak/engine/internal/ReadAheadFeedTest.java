@@ -114,13 +114,27 @@ class ReadAheadFeedTest {
         ReadAheadFeed ra = new ReadAheadFeed(feed, 16, 3);
         assertThat(ra.next().text()).isEqualTo("m0");
         // the reader fills the queue (3 batches) and one more batch it cannot hand over; then it waits
-        // (the batch taken by the driver, 3 in the queue, one filled and waiting for room)
-        await().atMost(Duration.ofSeconds(10)).until(() -> feed.calls.get() == 16L * (1 + 3 + 1)
+        // (the batch taken by the driver, 3 in the queue, one filled and waiting for room); the batches grow
+        // from 1 message (the first message is handed over at once): 1, then 2, 4, 8 queued, 16 waiting
+        long bound = 1 + 2 + 4 + 8 + 16;
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.calls.get() == bound
                 && ((Long) readAhead(ra).get("reader_waits")) >= 1);
         ra.close();
         await().atMost(Duration.ofSeconds(10)).until(() -> !ra.readerThread().isAlive());
         assertThat(feed.closed).isTrue();
-        assertThat(feed.calls.get()).isEqualTo(16L * (1 + 3 + 1));
+        assertThat(feed.calls.get()).isEqualTo(bound);
+        // past the ramp the bound is batches + 2 full batches
+        Counting steady = new Counting(Long.MAX_VALUE, -1);
+        ReadAheadFeed ra2 = new ReadAheadFeed(steady, 4, 3);
+        for (int i = 0; i < 200; i++) {
+            ra2.next();
+        }
+        // the batch being consumed, 3 queued, 1 waiting: at most 5 full batches beyond the 200th message
+        await().atMost(Duration.ofSeconds(10)).until(() -> ((Long) readAhead(ra2).get("reader_waits")) >= 1
+                && steady.calls.get() >= 200 + 4 * 3);
+        Thread.sleep(100);
+        assertThat(steady.calls.get()).isBetween(200L + 4 * 3, 200L + 4 * 5);
+        ra2.close();
     }
 
     /** A raw-topic stage factory whose preparer tags every message with its name, its thread and the text. */
