@@ -3,6 +3,8 @@ package io.soak.harvest.internal;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.BufferRecycler;
+import com.fasterxml.jackson.core.util.RecyclerPool;
 import io.soak.api.market.BookDepth;
 import io.soak.api.market.BookTicker;
 import io.soak.api.market.Trade;
@@ -23,7 +25,32 @@ final class MarketParser {
     /** What {@link #parse} returns for a well-formed message of a stream kind the harvester does not use. */
     static final Object SKIPPED = new Object();
 
-    private final JsonFactory factory = new JsonFactory();
+    /**
+     * Jackson's buffers come from a pool of one, this parser's own (it is single-threaded), instead of Jackson's
+     * default thread-local pool: a {@code ThreadLocal} lookup per message was ~5 % of the parser thread's time.
+     */
+    private final JsonFactory factory = JsonFactory.builder().recyclerPool(new OwnRecycler()).build();
+
+    /** A pool holding at most one {@link BufferRecycler}: one parser at a time, on one thread. */
+    private static final class OwnRecycler implements RecyclerPool<BufferRecycler> {
+        private static final long serialVersionUID = 1L;
+        private transient BufferRecycler idle;
+
+        @Override
+        public BufferRecycler acquirePooled() {
+            BufferRecycler r = idle;
+            if (r == null) {
+                return new BufferRecycler();
+            }
+            idle = null;
+            return r;
+        }
+
+        @Override
+        public void releasePooled(BufferRecycler r) {
+            idle = r;
+        }
+    }
     private final StreamTable streams = new StreamTable();
     private final boolean fastDiffs;
     private long fastDiffsParsed;
