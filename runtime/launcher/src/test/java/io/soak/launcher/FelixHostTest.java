@@ -9,7 +9,8 @@ class FelixHostTest {
     @Test
     void systemBundleExportsApiSlf4jAndJacksonAtTheirVersions() {
         String extra = FelixHost.systemPackagesExtra();
-        assertThat(extra).contains("io.soak.api.stage;version=\"1.2.0\"")
+        assertThat(extra).contains("io.soak.api.stage;version=\"1.3.0\"")
+                .contains("io.soak.api.source;version=\"1.1.0\"")
                 .contains("io.soak.api.plan;version=\"1.0.0\"")
                 .contains("org.slf4j;")
                 .contains("com.fasterxml.jackson.databind;")
