@@ -30,6 +30,8 @@ final class Harvester {
     private final MarketParser parser = new MarketParser();
     /** The stream of the message being handled (as its envelope named it), or null. */
     private StreamInfo current;
+    /** Messages this harvester parsed itself (not prepared ahead). */
+    private long parsedHere;
     private final StageMetrics metrics;
     private final Consumer<MarketEvent> out;
     private final EventHash hash = new EventHash();
@@ -96,12 +98,13 @@ final class Harvester {
         Object parsed;
         MalformedMessageException failed;
         boolean seam;
-        if (raw.prepared() instanceof Prepared p) {
+        if (raw.prepared() instanceof Prepared p && p.of(raw)) {
             parsed = p.parsed;
             failed = p.error;
             current = p.stream;
             seam = p.seam;
         } else {
+            parsedHere++;
             try {
                 parsed = parser.parse(raw);
                 failed = null;
@@ -271,6 +274,11 @@ final class Harvester {
                 books.put(symbol, b);
             }
         }
+    }
+
+    /** Messages parsed here rather than taken prepared (for tests). */
+    long parsedHere() {
+        return parsedHere;
     }
 
     EventHash hash() {

@@ -14,21 +14,34 @@ final class Prepared {
     final MalformedMessageException error;
     final StreamInfo stream;
     final boolean seam;
+    /** The message it was made from: receive time and the very text instance. */
+    private final long receivedNanos;
+    private final String text;
 
-    private Prepared(Object parsed, MalformedMessageException error, StreamInfo stream, boolean seam) {
+    private Prepared(RawMessage from, Object parsed, MalformedMessageException error, StreamInfo stream, boolean seam) {
+        this.receivedNanos = from.receivedNanos();
+        this.text = from.text();
         this.parsed = parsed;
         this.error = error;
         this.stream = stream;
         this.seam = seam;
     }
 
+    /**
+     * True when this was prepared from {@code m} (same receive time, same text instance): an attachment carried
+     * over to a message that differs (a fault that rewrote it, a copy) is never used for it.
+     */
+    boolean of(RawMessage m) {
+        return m.text() == text && m.receivedNanos() == receivedNanos;
+    }
+
     /** Parses {@code raw} with {@code parser} (one thread's own) and keeps the outcome. */
     static Prepared of(MarketParser parser, RawMessage raw) {
         try {
             Object parsed = parser.parse(raw);
-            return new Prepared(parsed, null, parser.lastStream(), parser.lastSeam());
+            return new Prepared(raw, parsed, null, parser.lastStream(), parser.lastSeam());
         } catch (MalformedMessageException ex) {
-            return new Prepared(null, ex, parser.lastStream(), parser.lastSeam());
+            return new Prepared(raw, null, ex, parser.lastStream(), parser.lastSeam());
         }
     }
 }

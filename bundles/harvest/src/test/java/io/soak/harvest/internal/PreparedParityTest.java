@@ -48,13 +48,17 @@ class PreparedParityTest {
         return out;
     }
 
-    private static Outcome run(List<RawMessage> in) {
+    /** Messages the last {@link #run} parsed itself. */
+    private long parsedHere;
+
+    private Outcome run(List<RawMessage> in) {
         TestMetrics m = new TestMetrics();
         List<String> events = new ArrayList<>();
         Harvester h = new Harvester(m, e -> events.add(describe(e)), 65_536, 5);
         for (RawMessage raw : in) {
             h.onRaw(raw);
         }
+        parsedHere = h.parsedHere();
         Map<String, Long> counters = new TreeMap<>();
         m.counters.forEach((k, v) -> counters.put(k, v.get()));
         return new Outcome(events, h.hash().hex(), h.hash().count(), counters, h.lastErrors(), h.bookStates());
@@ -82,11 +86,13 @@ class PreparedParityTest {
         assertThat(plain.errors()).isNotEmpty();
 
         assertThat(run(prepared)).isEqualTo(plain);
+        assertThat(parsedHere).as("every message was taken prepared").isZero();
         assertThat(run(foreign)).isEqualTo(plain);
+        assertThat(parsedHere).as("an unknown attachment: every message parsed here").isEqualTo(in.size());
     }
 
     @Test
-    void theHarvesterTakesTheAttachmentInsteadOfParsingAgain() {
+    void theHarvesterTakesTheAttachmentInsteadOfParsingAgainButOnlyForTheMessageItWasMadeFrom() {
         String a = "{\"stream\":\"btcusdt@aggTrade\",\"data\":{\"e\":\"aggTrade\",\"E\":1723075200100,\"s\":\"BTCUSDT\","
                 + "\"a\":7,\"p\":\"60000.5\",\"q\":\"0.010\",\"f\":1,\"l\":1,\"T\":1723075200099,\"m\":true}}";
         String b = a.replace("\"a\":7", "\"a\":8").replace("60000.5", "60001.5");
@@ -95,7 +101,14 @@ class PreparedParityTest {
         Preparer preparer = new HarvestStageFactory().preparer();
         List<MarketEvent> out = new ArrayList<>();
         Harvester h = new Harvester(new TestMetrics(), out::add, 65_536, 5);
-        h.onRaw(ma.withPrepared(preparer.prepare(mb))); // the text says trade 7, the attachment trade 8
-        assertThat(out).singleElement().satisfies(e -> assertThat(((Trade) e).tradeId()).isEqualTo(8));
+
+        h.onRaw(ma.withPrepared(preparer.prepare(ma)));
+        assertThat(h.parsedHere()).as("prepared ahead: not parsed again").isZero();
+        assertThat(out).singleElement().satisfies(e -> assertThat(((Trade) e).tradeId()).isEqualTo(7));
+
+        // an attachment made from another message (a rewritten copy) is not used: the text decides
+        h.onRaw(new RawMessage(ma.receivedNanos(), a.replace("\"a\":7", "\"a\":9")).withPrepared(preparer.prepare(mb)));
+        assertThat(h.parsedHere()).isEqualTo(1);
+        assertThat(out).hasSize(2).last().satisfies(e -> assertThat(((Trade) e).tradeId()).isEqualTo(9));
     }
 }
