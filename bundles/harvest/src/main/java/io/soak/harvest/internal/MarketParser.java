@@ -54,6 +54,7 @@ final class MarketParser {
     private final StreamTable streams = new StreamTable();
     private final boolean fastDiffs;
     private long fastDiffsParsed;
+    private long fastFlatParsed;
 
     // scratch of the message being parsed
     private StreamInfo info;
@@ -101,6 +102,11 @@ final class MarketParser {
         return fastDiffsParsed;
     }
 
+    /** Trade, aggTrade and bookTicker messages the flat fast path parsed ({@link #parseFlat}). */
+    long fastFlatParsed() {
+        return fastFlatParsed;
+    }
+
     /** The stream of the last message parsed (also when it failed after the envelope named it), or null. */
     StreamInfo lastStream() {
         return info;
@@ -128,6 +134,17 @@ final class MarketParser {
             if (d != null) {
                 fastDiffsParsed++;
                 return d;
+            }
+            reset();
+            Object f;
+            try {
+                f = parseFlat(raw);
+            } catch (RuntimeException ex) {
+                f = null; // not expected; the Jackson path gives the message its outcome
+            }
+            if (f != null) {
+                fastFlatParsed++;
+                return f;
             }
         }
         reset();
@@ -492,6 +509,219 @@ final class MarketParser {
         }
         return new ParsedDepth(false, info.symbol, info.name, firstU, u, pu, bids.prices(), bids.quantities(),
                 asks.prices(), asks.quantities(), e, raw.receivedNanos());
+    }
+
+    /**
+     * The fast path of the flat kinds (trade, aggTrade, bookTicker: one object of scalars in {@code data}): the same
+     * fields the Jackson path sets ({@link #field}), from the plain shape only, then the same {@link #build}, so the
+     * outcome (the event, or the error {@code build} finds) is the one the Jackson path gives. Returns null for
+     * anything else (another kind, escapes, a nested value, a float where an integer goes, a duplicate key, another
+     * envelope member): the Jackson path decides those. {@code MarketParserEquivalenceTest} holds it to that.
+     */
+    private Object parseFlat(RawMessage raw) throws MalformedMessageException {
+        String text = raw.text();
+        int n = text.length();
+        if (n < 16 || n > (1 << 16) || !text.startsWith("{\"stream\":\"")) {
+            return null;
+        }
+        int at = text.indexOf('@', 11);
+        if (at < 0 || at > HEAD - 12 || !(text.startsWith("bookTicker\"", at + 1) || text.startsWith("trade\"", at + 1)
+                || text.startsWith("aggTrade\"", at + 1))) {
+            return null;
+        }
+        if (n > buf.length) {
+            buf = new char[Math.max(n, buf.length * 2)];
+        }
+        text.getChars(0, n, buf, 0);
+        end = n;
+        pos = 1;
+        if (!ws() || !key("stream") || !colon() || !ws() || buf[pos] != '"') {
+            return null;
+        }
+        int s0 = ++pos;
+        int s1 = stringEnd();
+        if (s1 < 0) {
+            return null;
+        }
+        info = streams.lookup(buf, s0, s1 - s0);
+        if (info.kind != StreamInfo.Kind.BOOK_TICKER && !info.kind.trades()) {
+            return null;
+        }
+        pos = s1 + 1;
+        boolean data = false;
+        boolean seamSeen = false;
+        while (true) {
+            if (!ws()) {
+                return null;
+            }
+            char c = buf[pos++];
+            if (c == '}') {
+                break;
+            }
+            if (c != ',' || !ws() || buf[pos] != '"') {
+                return null;
+            }
+            if (match("data")) {
+                if (data || !colon() || !ws() || buf[pos] != '{') {
+                    return null;
+                }
+                pos++;
+                if (!flatData()) {
+                    return null;
+                }
+                data = true;
+            } else if (match("seam")) {
+                if (seamSeen || !colon() || !ws()) {
+                    return null;
+                }
+                if (literal("true")) {
+                    seam = true;
+                } else if (!literal("false")) {
+                    return null;
+                }
+                seamSeen = true;
+            } else {
+                return null;
+            }
+        }
+        while (pos < end) {
+            char c = buf[pos++];
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                return null;
+            }
+        }
+        if (!data) {
+            return null;
+        }
+        return build(raw, true);
+    }
+
+    private static final int G_E = 1;
+    private static final int G_T = 2;
+    private static final int G_U = 4;
+    private static final int G_TID = 8;
+    private static final int G_M = 16;
+    private static final int G_P = 32;
+    private static final int G_Q = 64;
+    private static final int G_BQ = 128;
+    private static final int G_AQ = 256;
+    private static final int G_A = 512;
+    private static final int G_B = 1024;
+
+    /** The scalar members of a flat {@code data} after its '{', through its '}'; false for anything else. */
+    private boolean flatData() {
+        if (!ws()) {
+            return false;
+        }
+        if (buf[pos] == '}') {
+            pos++;
+            return true;
+        }
+        int seen = 0;
+        while (true) {
+            if (!ws() || buf[pos] != '"') {
+                return false;
+            }
+            int k0 = pos + 1;
+            int k1 = stringEnd(k0);
+            if (k1 < 0) {
+                return false;
+            }
+            pos = k1 + 1;
+            if (!colon() || !ws()) {
+                return false;
+            }
+            int len = k1 - k0;
+            int bit = 0;
+            if (len == 1) {
+                bit = switch (buf[k0]) {
+                    case 'E' -> G_E;
+                    case 'T' -> G_T;
+                    case 'u' -> G_U;
+                    case 't' -> G_TID;
+                    case 'm' -> G_M;
+                    case 'p' -> G_P;
+                    case 'q' -> G_Q;
+                    case 'B' -> G_BQ;
+                    case 'A' -> G_AQ;
+                    case 'a' -> G_A;
+                    case 'b' -> G_B;
+                    case 'U' -> -1;
+                    default -> 0;
+                };
+            } else if ((len == 2 && buf[k0] == 'p' && buf[k0 + 1] == 'u') || isKey(k0, len, "bids")
+                    || isKey(k0, len, "asks") || isKey(k0, len, "lastUpdateId")) {
+                bit = -1;
+            }
+            if (bit < 0 || (bit & seen) != 0) {
+                return false; // fields of the book kinds, or a duplicate: the Jackson path decides
+            }
+            seen |= bit;
+            if (bit == G_E || bit == G_T || bit == G_U || bit == G_TID || (bit == G_A && buf[pos] != '"')) {
+                long v = plainLong();
+                if (pos < 0) {
+                    return false;
+                }
+                switch (bit) {
+                    case G_E -> e = v;
+                    case G_T -> t = v;
+                    case G_U -> u = v;
+                    case G_TID -> tId = v;
+                    default -> aId = v;
+                }
+            } else if (bit == G_M) {
+                if (literal("true")) {
+                    buyerMaker = 1;
+                } else if (literal("false")) {
+                    buyerMaker = 0;
+                } else {
+                    return false;
+                }
+            } else if (bit != 0) {
+                double v = fastDecimal();
+                if (Double.isNaN(v)) {
+                    return false;
+                }
+                switch (bit) {
+                    case G_P -> {
+                        price = v;
+                        have |= P;
+                    }
+                    case G_Q -> {
+                        qty = v;
+                        have |= Q;
+                    }
+                    case G_BQ -> {
+                        bidQty = v;
+                        have |= BQ;
+                    }
+                    case G_AQ -> {
+                        askQty = v;
+                        have |= AQ;
+                    }
+                    case G_A -> {
+                        askPx = v;
+                        have |= AP;
+                    }
+                    default -> {
+                        bidPx = v;
+                        have |= BP;
+                    }
+                }
+            } else if (!skipScalar()) {
+                return false;
+            }
+            if (!ws()) {
+                return false;
+            }
+            char c = buf[pos++];
+            if (c == '}') {
+                return true;
+            }
+            if (c != ',') {
+                return false;
+            }
+        }
     }
 
     /** The members of {@code data} after its '{', through its '}'. Uses {@link #have} for the fields seen. */

@@ -27,6 +27,7 @@ class MarketParserEquivalenceTest {
             MarketParser fast = new MarketParser();
             MarketParser reference = new MarketParser(false);
             long diffs = 0;
+            long flat = 0;
             long messages = 0;
             try (CaptureReader r = new CaptureReader(SharedData.file(name))) {
                 RawMessage m;
@@ -39,11 +40,19 @@ class MarketParserEquivalenceTest {
                             && want.startsWith("ParsedDepth")) {
                         diffs++;
                     }
+                    if (reference.lastStream() != null && (reference.lastStream().kind == StreamInfo.Kind.BOOK_TICKER
+                            || reference.lastStream().kind.trades()) && !want.startsWith("ERR")) {
+                        flat++;
+                    }
                 }
             }
             assertThat(diffs).as("diff updates in %s", name).isGreaterThan(100);
             assertThat(fast.fastDiffsParsed()).as("diffs the fast path parsed in %s", name).isEqualTo(diffs);
             assertThat(reference.fastDiffsParsed()).isZero();
+            assertThat(flat).as("trades and book tickers in %s", name).isGreaterThan(100);
+            assertThat(fast.fastFlatParsed()).as("trades and book tickers the flat fast path parsed in %s", name)
+                    .isEqualTo(flat);
+            assertThat(reference.fastFlatParsed()).isZero();
         }
     }
 
@@ -126,6 +135,123 @@ class MarketParserEquivalenceTest {
         // the first three, the 19-digit price (Decimals falls back to Double.parseDouble on both paths) and "@depth";
         // the others are not the plain shape
         assertThat(fast.fastDiffsParsed()).isEqualTo(5);
+    }
+
+    @Test
+    void damagedTradesAndBookTickersHaveTheSameOutcomeAsBefore() throws Exception {
+        List<String> flat = new ArrayList<>();
+        try (CaptureReader r = new CaptureReader(SharedData.file(SharedData.BTC))) {
+            RawMessage m;
+            int trades = 0;
+            int tickers = 0;
+            while ((trades < 200 || tickers < 200) && (m = r.next()) != null) {
+                if (m.text().contains("@bookTicker\"") && tickers < 200) {
+                    flat.add(m.text());
+                    tickers++;
+                } else if ((m.text().contains("@trade\"") || m.text().contains("@aggTrade\"")) && trades < 200) {
+                    flat.add(m.text());
+                    trades++;
+                }
+            }
+        }
+        assertThat(flat).hasSizeGreaterThan(300);
+        SplittableRandom rnd = new SplittableRandom(17);
+        MarketParser fast = new MarketParser();
+        MarketParser reference = new MarketParser(false);
+        int malformed = 0;
+        int accepted = 0;
+        int cases = 0;
+        for (String good : flat) {
+            for (int k = 0; k < 30; k++) {
+                String bad = rnd.nextInt(4) == 0 ? flatMutation(good, rnd) : mutate(good, rnd);
+                RawMessage m = new RawMessage(1_000L + cases, bad);
+                String want = outcome(reference, m);
+                assertThat(outcome(fast, m)).as("mutation %d: %s", cases, abbreviate(bad)).isEqualTo(want);
+                if (want.startsWith("ERR")) {
+                    malformed++;
+                } else {
+                    accepted++;
+                }
+                cases++;
+            }
+        }
+        assertThat(malformed).isGreaterThan(cases / 10);
+        assertThat(accepted).isGreaterThan(cases / 10);
+        assertThat(fast.fastFlatParsed()).as("the fast path took part").isGreaterThan(cases / 20);
+    }
+
+    /** A field of a trade or book ticker renamed, retyped or emptied. */
+    private static String flatMutation(String good, SplittableRandom r) {
+        String[] keys = {"p", "q", "m", "t", "a", "b", "B", "A", "E", "T", "u", "s", "e"};
+        String[] values = {"\"\"", "\"-1\"", "\"0\"", "1", "1.5", "true", "null", "\"1e5\"", "[]", "{}", "\"x\"",
+            "12345678901234567890", "-0", "\"NaN\"", "\"00.10\""};
+        String key = keys[r.nextInt(keys.length)];
+        int k = good.indexOf("\"" + key + "\":");
+        if (k < 0) {
+            return good;
+        }
+        int v0 = k + key.length() + 3;
+        int v1 = v0;
+        if (good.charAt(v0) == '"') {
+            v1 = good.indexOf('"', v0 + 1) + 1;
+        } else {
+            while (v1 < good.length() && ",}".indexOf(good.charAt(v1)) < 0) {
+                v1++;
+            }
+        }
+        return switch (r.nextInt(3)) {
+            case 0 -> good.substring(0, v0) + values[r.nextInt(values.length)] + good.substring(v1);
+            case 1 -> good.substring(0, k + 1) + keys[r.nextInt(keys.length)] + good.substring(k + 1 + key.length());
+            default -> good.substring(0, v1) + ",\"" + key + "\":" + values[r.nextInt(values.length)] + good.substring(v1);
+        };
+    }
+
+    @Test
+    void unusualButValidTradesAndBookTickersParseAlikeToo() {
+        String bt = "{\"stream\":\"btcusdt@bookTicker\",\"data\":{\"e\":\"bookTicker\",\"u\":7,\"s\":\"BTCUSDT\","
+                + "\"b\":\"60000.10\",\"B\":\"1.5\",\"a\":\"60000.20\",\"A\":\"0\",\"T\":1723075200099,\"E\":1723075200100}}";
+        String tr = "{\"stream\":\"btcusdt@trade\",\"data\":{\"e\":\"trade\",\"E\":1723075200100,\"T\":1723075200099,"
+                + "\"s\":\"BTCUSDT\",\"t\":42,\"p\":\"60000.5\",\"q\":\"0.010\",\"X\":\"MARKET\",\"m\":false}}";
+        String ag = "{\"stream\":\"btcusdt@aggTrade\",\"data\":{\"e\":\"aggTrade\",\"E\":1723075200100,\"s\":\"BTCUSDT\","
+                + "\"a\":7,\"p\":\"60000.5\",\"q\":\"0.010\",\"f\":1,\"l\":1,\"T\":1723075200099,\"m\":true}}";
+        String[] texts = {
+            bt, tr, ag,
+            bt.replace("{\"e\"", " {\n \"e\"").replace("}}", " } , \"seam\" : true }\n"),
+            bt.replace("}}", "},\"seam\":false}"),
+            bt.replace("\"b\":\"60000.10\"", "\"b\":60000.10"),
+            bt.replace("\"b\":\"60000.10\"", "\"b\":\"-60000.10\""),
+            bt.replace("\"A\":\"0\"", "\"A\":\"0\",\"A\":\"2\""),
+            bt.replace("\"u\":7", "\"u\":7.0"),
+            bt.replace("\"u\":7", "\"u\":1234567890123456789"),
+            bt.replace("\"u\":7", "\"U\":7"),
+            bt.replace("\"s\":\"BTCUSDT\"", "\"s\":\"BT\\u0043USDT\""),
+            bt.replace("\"s\":\"BTCUSDT\"", "\"s\":{\"x\":1}"),
+            bt.replace("}}", "},\"E\":5}"),
+            bt + " x",
+            bt.replace("\"E\":1723075200100", "\"E\":1723075200100,"),
+            tr.replace("\"m\":false", "\"m\":null"),
+            tr.replace("\"m\":false", "\"m\":0"),
+            tr.replace("\"t\":42", "\"t\":\"42\""),
+            tr.replace("\"p\":\"60000.5\"", "\"p\":\"0\""),
+            tr.replace("\"q\":\"0.010\"", "\"q\":\"1e400\""),
+            tr.replace(",\"m\":false", ""),
+            ag.replace("\"a\":7", "\"a\":\"7\""),
+            ag.replace("\"a\":7", "\"a\":[]"),
+            ag.replace("\"E\":1723075200100", "\"E\":-0"),
+            "{\"data\":{\"u\":7,\"b\":\"1\",\"B\":\"1\",\"a\":\"2\",\"A\":\"1\",\"E\":5},\"stream\":\"btcusdt@bookTicker\"}",
+            "{\"stream\":\"btcusdt@bookTicker\"}",
+            "{\"stream\":\"btcusdt@bookTicker\",\"data\":{}}",
+            "{\"stream\":\"btcusdt@bookTicker",
+            "{\"stream\":\"btcusdt@trade\",\"data\":{\"t\":1,\"p\":\"1\",\"q\":\"1\",\"m\":true,\"E\":5",
+        };
+        MarketParser fast = new MarketParser();
+        MarketParser reference = new MarketParser(false);
+        for (String t : texts) {
+            RawMessage m = new RawMessage(1_723_075_200_200_000_000L, t);
+            assertThat(outcome(fast, m)).as(t).isEqualTo(outcome(reference, m));
+        }
+        // the three plain ones, the two with spaces and a seam, and the duplicate-free errors build() finds
+        assertThat(fast.fastFlatParsed()).isGreaterThanOrEqualTo(5);
     }
 
     private static String abbreviate(String s) {
