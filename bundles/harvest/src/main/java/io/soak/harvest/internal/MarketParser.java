@@ -437,78 +437,83 @@ final class MarketParser {
                 || (text.charAt(at + 6) != '@' && text.charAt(at + 6) != '"')) {
             return null;
         }
+        if (!envelope(text, false) || (have & F_B) == 0 || (have & F_A) == 0 || (have & F_FIRST) == 0
+                || (have & F_U) == 0 || (have & F_E) == 0) {
+            return null;
+        }
+        return new ParsedDepth(false, info.symbol, info.name, firstU, u, pu, bids.prices(), bids.quantities(),
+                asks.prices(), asks.quantities(), e, raw.receivedNanos());
+    }
+
+    /**
+     * The envelope {@code {"stream":…,"data":{…}[,"seam":…]}} of the plain shape, {@code stream} first, into
+     * {@link #info}, {@link #seam} and (through {@link #diffData} or {@link #flatData}) the fields; false for
+     * anything else, a stream of another kind than the path's included.
+     */
+    private boolean envelope(String text, boolean flat) {
+        int n = text.length();
         if (n > buf.length) {
             buf = new char[Math.max(n, buf.length * 2)];
         }
-        int head = Math.min(n, HEAD);
-        text.getChars(0, head, buf, 0);
-        end = head;
+        text.getChars(0, n, buf, 0);
+        end = n;
         pos = 1;
         if (!ws() || !key("stream") || !colon() || !ws() || buf[pos] != '"') {
-            return null;
+            return false;
         }
         int s0 = ++pos;
         int s1 = stringEnd();
         if (s1 < 0) {
-            return null;
+            return false;
         }
         info = streams.lookup(buf, s0, s1 - s0);
-        if (info.kind != StreamInfo.Kind.DIFF_DEPTH) {
-            return null;
+        if (flat ? info.kind != StreamInfo.Kind.BOOK_TICKER && !info.kind.trades() : info.kind != StreamInfo.Kind.DIFF_DEPTH) {
+            return false;
         }
         pos = s1 + 1;
-        if (n > head) {
-            text.getChars(head, n, buf, head);
-        }
-        end = n;
         boolean data = false;
         boolean seamSeen = false;
         while (true) {
             if (!ws()) {
-                return null;
+                return false;
             }
             char c = buf[pos++];
             if (c == '}') {
                 break;
             }
             if (c != ',' || !ws() || buf[pos] != '"') {
-                return null;
+                return false;
             }
             if (match("data")) {
                 if (data || !colon() || !ws() || buf[pos] != '{') {
-                    return null;
+                    return false;
                 }
                 pos++;
-                if (!diffData()) {
-                    return null;
+                if (!(flat ? flatData() : diffData())) {
+                    return false;
                 }
                 data = true;
             } else if (match("seam")) {
                 if (seamSeen || !colon() || !ws()) {
-                    return null;
+                    return false;
                 }
                 if (literal("true")) {
                     seam = true;
                 } else if (!literal("false")) {
-                    return null;
+                    return false;
                 }
                 seamSeen = true;
             } else {
-                return null; // a field the envelope of a diff does not have
+                return false; // a member the envelope of the plain shape does not have
             }
         }
         while (pos < end) {
             char c = buf[pos++];
             if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                return null;
+                return false;
             }
         }
-        if (!data || (have & F_B) == 0 || (have & F_A) == 0 || (have & F_FIRST) == 0 || (have & F_U) == 0
-                || (have & F_E) == 0) {
-            return null;
-        }
-        return new ParsedDepth(false, info.symbol, info.name, firstU, u, pu, bids.prices(), bids.quantities(),
-                asks.prices(), asks.quantities(), e, raw.receivedNanos());
+        return data;
     }
 
     /**
@@ -529,71 +534,7 @@ final class MarketParser {
                 || text.startsWith("aggTrade\"", at + 1))) {
             return null;
         }
-        if (n > buf.length) {
-            buf = new char[Math.max(n, buf.length * 2)];
-        }
-        text.getChars(0, n, buf, 0);
-        end = n;
-        pos = 1;
-        if (!ws() || !key("stream") || !colon() || !ws() || buf[pos] != '"') {
-            return null;
-        }
-        int s0 = ++pos;
-        int s1 = stringEnd();
-        if (s1 < 0) {
-            return null;
-        }
-        info = streams.lookup(buf, s0, s1 - s0);
-        if (info.kind != StreamInfo.Kind.BOOK_TICKER && !info.kind.trades()) {
-            return null;
-        }
-        pos = s1 + 1;
-        boolean data = false;
-        boolean seamSeen = false;
-        while (true) {
-            if (!ws()) {
-                return null;
-            }
-            char c = buf[pos++];
-            if (c == '}') {
-                break;
-            }
-            if (c != ',' || !ws() || buf[pos] != '"') {
-                return null;
-            }
-            if (match("data")) {
-                if (data || !colon() || !ws() || buf[pos] != '{') {
-                    return null;
-                }
-                pos++;
-                if (!flatData()) {
-                    return null;
-                }
-                data = true;
-            } else if (match("seam")) {
-                if (seamSeen || !colon() || !ws()) {
-                    return null;
-                }
-                if (literal("true")) {
-                    seam = true;
-                } else if (!literal("false")) {
-                    return null;
-                }
-                seamSeen = true;
-            } else {
-                return null;
-            }
-        }
-        while (pos < end) {
-            char c = buf[pos++];
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                return null;
-            }
-        }
-        if (!data) {
-            return null;
-        }
-        return build(raw, true);
+        return envelope(text, true) ? build(raw, true) : null;
     }
 
     private static final int G_E = 1;
@@ -610,28 +551,17 @@ final class MarketParser {
 
     /** The scalar members of a flat {@code data} after its '{', through its '}'; false for anything else. */
     private boolean flatData() {
-        if (!ws()) {
-            return false;
-        }
-        if (buf[pos] == '}') {
-            pos++;
-            return true;
+        int first = objectStart();
+        if (first <= 0) {
+            return first == 0;
         }
         int seen = 0;
         while (true) {
-            if (!ws() || buf[pos] != '"') {
+            int len = memberKey();
+            if (len < 0) {
                 return false;
             }
-            int k0 = pos + 1;
-            int k1 = stringEnd(k0);
-            if (k1 < 0) {
-                return false;
-            }
-            pos = k1 + 1;
-            if (!colon() || !ws()) {
-                return false;
-            }
-            int len = k1 - k0;
+            int k0 = keyStart;
             int bit = 0;
             if (len == 1) {
                 bit = switch (buf[k0]) {
@@ -711,42 +641,25 @@ final class MarketParser {
             } else if (!skipScalar()) {
                 return false;
             }
-            if (!ws()) {
-                return false;
-            }
-            char c = buf[pos++];
-            if (c == '}') {
-                return true;
-            }
-            if (c != ',') {
-                return false;
+            int next = memberEnd();
+            if (next <= 0) {
+                return next == 0;
             }
         }
     }
 
     /** The members of {@code data} after its '{', through its '}'. Uses {@link #have} for the fields seen. */
     private boolean diffData() {
-        if (!ws()) {
-            return false;
-        }
-        if (buf[pos] == '}') {
-            pos++;
-            return true;
+        int first = objectStart();
+        if (first <= 0) {
+            return first == 0;
         }
         while (true) {
-            if (!ws() || buf[pos] != '"') {
+            int len = memberKey();
+            if (len < 0) {
                 return false;
             }
-            int k0 = pos + 1;
-            int k1 = stringEnd(k0);
-            if (k1 < 0) {
-                return false;
-            }
-            pos = k1 + 1;
-            if (!colon() || !ws()) {
-                return false;
-            }
-            int len = k1 - k0;
+            int k0 = keyStart;
             int bit = 0;
             if (len == 1) {
                 switch (buf[k0]) {
@@ -796,17 +709,53 @@ final class MarketParser {
             } else if (!skipScalar()) {
                 return false;
             }
-            if (!ws()) {
-                return false;
-            }
-            char c = buf[pos++];
-            if (c == '}') {
-                return true;
-            }
-            if (c != ',') {
-                return false;
+            int next = memberEnd();
+            if (next <= 0) {
+                return next == 0;
             }
         }
+    }
+
+    /** Start of the key {@link #memberKey} read last. */
+    private int keyStart;
+
+    /** After an object's '{': 1 when a member follows, 0 for an empty object ('}' consumed), -1 at the end of input. */
+    private int objectStart() {
+        if (!ws()) {
+            return -1;
+        }
+        if (buf[pos] == '}') {
+            pos++;
+            return 0;
+        }
+        return 1;
+    }
+
+    /** A member's {@code "key" :} and the whitespace after it: the key's length ({@link #keyStart}), or -1. */
+    private int memberKey() {
+        if (!ws() || buf[pos] != '"') {
+            return -1;
+        }
+        int k0 = pos + 1;
+        int k1 = stringEnd(k0);
+        if (k1 < 0) {
+            return -1;
+        }
+        pos = k1 + 1;
+        if (!colon() || !ws()) {
+            return -1;
+        }
+        keyStart = k0;
+        return k1 - k0;
+    }
+
+    /** After a member's value: 1 at a ',' (another member follows), 0 at the object's '}', -1 otherwise. */
+    private int memberEnd() {
+        if (!ws()) {
+            return -1;
+        }
+        char c = buf[pos++];
+        return c == ',' ? 1 : c == '}' ? 0 : -1;
     }
 
     /** [["p","q"], ...] into {@code into}; false on anything but that shape with valid values. */
