@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -118,6 +119,8 @@ public final class CaptureReplay implements ReplayFeed {
         int snapshotFile = -1;
         long snapshotLine = -1;
         List<String> servedAs = List.of();
+        /** One alias per served symbol, in {@link #servedAs} order (needles built once, not per message). */
+        List<CaptureTransform.Alias> aliases = List.of();
 
         SymbolInfo(String symbol) {
             this.symbol = symbol;
@@ -193,7 +196,8 @@ public final class CaptureReplay implements ReplayFeed {
     private long seams;
     private long unattributed;
     private long lastNanos = Long.MIN_VALUE;
-    private final Map<String, Long> perStream = new TreeMap<>();
+    /** Messages per stream name (a hash map on the reader's path; sorted when described). */
+    private final Map<String, long[]> perStream = new HashMap<>();
 
     /**
      * Scans every file (hash, counts, symbols, id ranges) and opens the first pass.
@@ -221,6 +225,7 @@ public final class CaptureReplay implements ReplayFeed {
                 }
             });
             s.servedAs = List.copyOf(served);
+            s.aliases = served.stream().map(as -> new CaptureTransform.Alias(s.symbol, as)).toList();
         }
         for (FileInfo f : infos) {
             if (f.truncation != null) {
@@ -246,8 +251,8 @@ public final class CaptureReplay implements ReplayFeed {
                 }
                 String text = CaptureTransform.shift(seamSnapshot(s.snapshot, s.symbol), pass * periodNanos / 1_000_000,
                         s.tradeShift(pass), s.updateShift(pass));
-                for (String served : s.servedAs) {
-                    seam.add(new RawMessage(at, CaptureTransform.alias(text, s.symbol, served)));
+                for (CaptureTransform.Alias alias : s.aliases) {
+                    seam.add(new RawMessage(at, alias.apply(text)));
                 }
                 seams++;
             }
@@ -288,7 +293,7 @@ public final class CaptureReplay implements ReplayFeed {
             lastNanos = m.receivedNanos();
             messages++;
             String stream = CaptureTransform.streamOf(m.text());
-            perStream.merge(stream == null ? "(none)" : stream, 1L, Long::sum);
+            perStream.computeIfAbsent(stream == null ? "(none)" : stream, k -> new long[1])[0]++;
             return m;
         }
     }
@@ -304,7 +309,7 @@ public final class CaptureReplay implements ReplayFeed {
             }
             text = CaptureTransform.wrapSnapshot(text, symbol);
         } else {
-            symbol = symbolOf(text);
+            symbol = knownSymbolOf(text);
         }
         SymbolInfo s = symbol == null ? null : symbols.get(symbol);
         if (s == null) {
@@ -324,9 +329,28 @@ public final class CaptureReplay implements ReplayFeed {
             text = CaptureTransform.shift(text, pass * periodNanos / 1_000_000, s.tradeShift(pass), s.updateShift(pass));
             recv += pass * periodNanos;
         }
-        for (String served : s.servedAs) {
-            out.add(new RawMessage(recv, CaptureTransform.alias(text, symbol, served)));
+        for (CaptureTransform.Alias alias : s.aliases) {
+            out.add(new RawMessage(recv, alias.apply(text)));
         }
+    }
+
+    /**
+     * {@link #symbolOf(String)} without a substring and an upper-casing per message: the data's symbol field is
+     * compared with the recorded symbols in place; anything else (no field, another symbol, another case) takes
+     * {@link #symbolOf(String)}, so the result is the same.
+     */
+    private String knownSymbolOf(String json) {
+        int k = json.indexOf("\"s\":\"");
+        if (k >= 0) {
+            int from = k + 5;
+            for (String known : symbols.keySet()) {
+                int end = from + known.length();
+                if (json.startsWith(known, from) && end < json.length() && json.charAt(end) == '"') {
+                    return known;
+                }
+            }
+        }
+        return symbolOf(json);
     }
 
     /** The seam snapshot of a recorded snapshot (bare or wrapped). */
@@ -433,7 +457,9 @@ public final class CaptureReplay implements ReplayFeed {
         d.put("max_time_skew_ms", options.maxSkewMs());
         d.put("aliases", options.aliases());
         d.put("messages", messages);
-        d.put("messages_per_stream", new TreeMap<>(perStream));
+        Map<String, Long> sorted = new TreeMap<>();
+        perStream.forEach((k, v) -> sorted.put(k, v[0]));
+        d.put("messages_per_stream", sorted);
         d.put("clock", "local receive time of the recording (the capture line prefix)");
         return d;
     }

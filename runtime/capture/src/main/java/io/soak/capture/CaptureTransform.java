@@ -14,8 +14,9 @@ import java.util.Locale;
  *   <li>update id keys {@code u}, {@code U}, {@code pu}, {@code lastUpdateId} are shifted by
  *       {@code updateIdShift}.</li>
  * </ul>
- * Symbol aliasing rewrites the envelope's {@code "stream":"<recorded lower-case>@…"} and the data's
- * {@code "s":"<RECORDED>"}. Stateless and thread-safe.
+ * A value that is not a long ({@code -} alone, more digits than a long holds) is left as it is.
+ * Symbol aliasing ({@link Alias}) rewrites the envelope's {@code "stream":"<recorded lower-case>@…"} and the
+ * data's {@code "s":"<RECORDED>"}. Stateless and thread-safe.
  */
 public final class CaptureTransform {
 
@@ -30,31 +31,19 @@ public final class CaptureTransform {
         if (timeShiftMs == 0 && tradeIdShift == 0 && updateIdShift == 0) {
             return json;
         }
-        StringBuilder out = new StringBuilder(json.length() + 16);
+        StringBuilder out = null;
         int n = json.length();
         int copied = 0;
         int i = 0;
         while (i < n) {
-            char c = json.charAt(i);
-            if (c != '"') {
-                i++;
-                continue;
+            // the next string token (the characters between tokens hold no quote): indexOf is a vectorised scan
+            int open = json.indexOf('"', i);
+            if (open < 0) {
+                break;
             }
-            // a string token: find its end (escapes skipped)
-            int start = i + 1;
-            int j = start;
-            while (j < n) {
-                char d = json.charAt(j);
-                if (d == '\\') {
-                    j += 2;
-                    continue;
-                }
-                if (d == '"') {
-                    break;
-                }
-                j++;
-            }
-            if (j >= n) {
+            int start = open + 1;
+            int j = closingQuote(json, start);
+            if (j < 0) {
                 break;
             }
             int keyEnd = j;
@@ -68,8 +57,17 @@ public final class CaptureTransform {
                         e++;
                     }
                     if (e >= n || json.charAt(e) != '.') {
-                        long value = Long.parseLong(json, v, e, 10);
+                        long value;
+                        try {
+                            value = Long.parseLong(json, v, e, 10);
+                        } catch (NumberFormatException notALong) { // "-" alone, or past a long: left as it is
+                            i = e;
+                            continue;
+                        }
                         long delta = kind == 1 ? timeShiftMs : kind == 2 ? tradeIdShift : updateIdShift;
+                        if (out == null) {
+                            out = new StringBuilder(n + 16);
+                        }
                         out.append(json, copied, v).append(value + delta);
                         copied = e;
                         i = e;
@@ -79,11 +77,30 @@ public final class CaptureTransform {
             }
             i = keyEnd + 1;
         }
-        if (copied == 0) {
+        if (out == null) {
             return json;
         }
         out.append(json, copied, n);
         return out.toString();
+    }
+
+    /**
+     * The index of the quote that ends the string token whose first character is at {@code from} (a quote after
+     * an odd number of backslashes is part of the string), or -1 when the text ends first.
+     */
+    private static int closingQuote(String json, int from) {
+        int j = json.indexOf('"', from);
+        while (j >= 0) {
+            int b = j - 1;
+            while (b >= from && json.charAt(b) == '\\') {
+                b--;
+            }
+            if (((j - 1 - b) & 1) == 0) {
+                return j;
+            }
+            j = json.indexOf('"', j + 1);
+        }
+        return -1;
     }
 
     /** 1 = time key, 2 = trade id key, 3 = update id key, 0 = anything else. */
@@ -111,19 +128,82 @@ public final class CaptureTransform {
     }
 
     /**
-     * Serves a message of {@code recordedSymbol} as {@code servedSymbol}: rewrites the stream name prefix
-     * and the {@code "s"} field. Symbols in any case; returns {@code json} unchanged when they are equal.
+     * Serves a message of {@code recordedSymbol} as {@code servedSymbol} (see {@link Alias}). Symbols in any case;
+     * returns {@code json} unchanged when they are equal. A caller that aliases many messages keeps an
+     * {@link Alias} instead (its needles are built once).
      */
     public static String alias(String json, String recordedSymbol, String servedSymbol) {
-        if (recordedSymbol.equalsIgnoreCase(servedSymbol)) {
-            return json;
+        return new Alias(recordedSymbol, servedSymbol).apply(json);
+    }
+
+    /**
+     * Serves messages of one recorded symbol as another: rewrites the envelope's stream name prefix
+     * ({@code "stream":"<recorded lower-case>@"} at the start of the text) and the data's symbol field (the first
+     * {@code "s":"<RECORDED>"}). A combined-stream message has one of each; nothing else in it is touched, and
+     * the text is read only as far as the symbol field (not to its end, as a replace-all would). Immutable and
+     * thread-safe.
+     */
+    public static final class Alias {
+
+        private static final String STREAM_KEY = "\"stream\":\"";
+        /** How far into the text the envelope's stream key may start (as {@link #streamOf(String)} reads it). */
+        private static final int STREAM_KEY_MAX_AT = 8;
+
+        private final boolean identity;
+        private final String fromLower;
+        private final String toLower;
+        private final String fromUpper;
+        private final String toUpper;
+        private final String symbolField;
+
+        public Alias(String recordedSymbol, String servedSymbol) {
+            this.identity = recordedSymbol.equalsIgnoreCase(servedSymbol);
+            this.fromLower = recordedSymbol.toLowerCase(Locale.ROOT) + "@";
+            this.toLower = servedSymbol.toLowerCase(Locale.ROOT) + "@";
+            this.fromUpper = recordedSymbol.toUpperCase(Locale.ROOT);
+            this.toUpper = servedSymbol.toUpperCase(Locale.ROOT);
+            this.symbolField = "\"s\":\"" + fromUpper + "\"";
         }
-        String fromLower = recordedSymbol.toLowerCase(Locale.ROOT);
-        String toLower = servedSymbol.toLowerCase(Locale.ROOT);
-        String fromUpper = recordedSymbol.toUpperCase(Locale.ROOT);
-        String toUpper = servedSymbol.toUpperCase(Locale.ROOT);
-        String out = json.replace("\"stream\":\"" + fromLower + "@", "\"stream\":\"" + toLower + "@");
-        return out.replace("\"s\":\"" + fromUpper + "\"", "\"s\":\"" + toUpper + "\"");
+
+        /** The message as the served symbol's; {@code json} itself when there is nothing to rewrite. */
+        public String apply(String json) {
+            if (identity) {
+                return json;
+            }
+            int stream = -1;
+            int limit = Math.min(STREAM_KEY_MAX_AT, json.length() - STREAM_KEY.length());
+            for (int k = 0; k <= limit; k++) {
+                if (json.startsWith(STREAM_KEY, k)) {
+                    if (json.startsWith(fromLower, k + STREAM_KEY.length())) {
+                        stream = k + STREAM_KEY.length();
+                    }
+                    break;
+                }
+            }
+            int field = json.indexOf(symbolField);
+            int symbol = field < 0 ? -1 : field + 5;
+            if (stream < 0 && symbol < 0) {
+                return json;
+            }
+            StringBuilder out = new StringBuilder(json.length() + 2 * (toUpper.length() - fromUpper.length()));
+            int copied;
+            if (stream >= 0 && (symbol < 0 || stream < symbol)) {
+                out.append(json, 0, stream).append(toLower);
+                copied = stream + fromLower.length();
+                if (symbol >= 0) {
+                    out.append(json, copied, symbol).append(toUpper);
+                    copied = symbol + fromUpper.length();
+                }
+            } else {
+                out.append(json, 0, symbol).append(toUpper);
+                copied = symbol + fromUpper.length();
+                if (stream >= 0) {
+                    out.append(json, copied, stream).append(toLower);
+                    copied = stream + fromLower.length();
+                }
+            }
+            return out.append(json, copied, json.length()).toString();
+        }
     }
 
     /**

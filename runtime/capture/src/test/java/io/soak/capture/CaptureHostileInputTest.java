@@ -46,6 +46,14 @@ class CaptureHostileInputTest {
         return p;
     }
 
+    private static int digitsEnd(String s, int from) {
+        int i = from;
+        while (Character.isDigit(s.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
     static List<String> lines(List<RawMessage> ms) {
         return ms.stream().map(CaptureReader::formatLine).toList();
     }
@@ -85,6 +93,26 @@ class CaptureHostileInputTest {
             assertThat(all(r, 1_000)).hasSize(300).allSatisfy(m ->
                     assertThat(m.receivedNanos()).isGreaterThan(1_700_000_000_000_000_000L));
             assertThat(r.describe().toString()).contains("time_unit=ms");
+        }
+    }
+
+    @Test
+    void aTimeThatIsNotANumberIsPassedOnAtEveryLoopPassNotFatalAtTheSecond() throws IOException {
+        // the loop shift read "E":- as a number: NumberFormatException, so a looped replay died at its second pass
+        List<String> ls = new ArrayList<>(lines(head("btcusdt_20240808.gz", 500)));
+        String l = ls.get(250);
+        int e = l.indexOf("\"E\":") + 4;
+        ls.set(250, l.substring(0, e) + "-" + l.substring(digitsEnd(l, e)));
+        String m = ls.get(251);
+        int t = m.indexOf("\"E\":") + 4;
+        ls.set(251, m.substring(0, t) + "99999999999999999999999" + m.substring(digitsEnd(m, t)));
+        Path f = gzip("btcusdt_20240808.gz", ls);
+        try (CaptureReplay r = replay(true, f)) {
+            List<RawMessage> got = all(r, 1_600);
+            assertThat(got).hasSize(1_600);
+            assertThat(got.stream().filter(x -> x.text().matches(".*\"E\":-[,}].*"))).hasSize(3);
+            assertThat(got.stream().filter(x -> x.text().matches(".*\"E\":99999999999999999999999[,}].*"))).hasSize(3);
+            assertThat(r.completedLoops()).isGreaterThanOrEqualTo(2);
         }
     }
 
