@@ -1,13 +1,10 @@
 package io.soak.capture;
 
 import io.soak.api.source.RawMessage;
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
@@ -39,7 +36,7 @@ public final class CaptureReader implements Closeable {
     private final Path file;
     private final CaptureFormat format;
     private final CountingStream counted;
-    private final BufferedReader reader;
+    private final LineReader reader;
     private long lines;
     private long malformed;
     private long outOfRange;
@@ -66,7 +63,7 @@ public final class CaptureReader implements Closeable {
             counted.close();
             throw new CaptureFileException(file, "capture file " + file + " is not readable gzip (" + e.getMessage() + ")", e);
         }
-        this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+        this.reader = new LineReader(in, 1 << 16);
     }
 
     /** The next message (receive time in ns), or null at the end of the file or of its readable part. */
