@@ -7,7 +7,8 @@ package io.soak.harvest.internal;
  */
 final class Decimals {
 
-    private static final double[] POW10 = new double[19];
+    /** 10^0 … 10^18, exact. */
+    static final double[] POW10 = new double[19];
 
     static {
         double p = 1;
