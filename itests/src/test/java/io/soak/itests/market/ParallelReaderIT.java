@@ -56,6 +56,10 @@ class ParallelReaderIT {
     }
 
     private static ScenarioPlan plan(String name, String sourceType, boolean readAhead) {
+        return plan(name, sourceType, Map.of("engine.replay.read_ahead", readAhead));
+    }
+
+    private static ScenarioPlan plan(String name, String sourceType, Map<String, Object> engineConfig) {
         SourceSpec source = new SourceSpec(sourceType, List.of("BTCUSDT", "ETHUSDT", "BNBUSDT", "SOLUSDT"),
                 List.of("trade", "bookTicker", "depth@0ms"), "",
                 List.of(data.resolve(TestData.BTC).toString(), data.resolve(TestData.ETH).toString()),
@@ -65,7 +69,7 @@ class ParallelReaderIT {
         return new ScenarioPlan(name, "<itest>", "0".repeat(64), Mode.REPLAY, Pace.MAX, 42L, Duration.ofMinutes(8),
                 source, List.of("harvest", "signal", "broker", "report"), List.of("jsonl", "sqlite"),
                 Duration.ofSeconds(10), RestartPolicy.defaults(), new TimeseriesSpec("none", "", false, Map.of(), Map.of()),
-                List.of(), List.of(), List.of(), Map.of("engine.replay.read_ahead", readAhead), "UTC");
+                List.of(), List.of(), List.of(), engineConfig, "UTC");
     }
 
     @Test
@@ -98,6 +102,22 @@ class ParallelReaderIT {
             System.out.println(sink + ": " + a.size() + " rows sequential, " + b.size() + " parallel");
             assertThat(a).as("%s rows of the sequential run", sink).hasSizeGreaterThan(1_000);
             assertIdentical(sink, a, b);
+        }
+
+        // read ahead without parsing ahead (engine.replay.prepare_ahead false): the reader thread alone, the
+        // harvest stage parses on the driver, and the outputs are the same again
+        RunOutcome readOnly = run(plan("reader-no-prepare", "capture",
+                Map.of("engine.replay.read_ahead", true, "engine.replay.prepare_ahead", false)));
+        Map<String, Object> hr = harvester(readOnly);
+        assertThat(hr.get("market_event_hash")).isEqualTo(hs.get("market_event_hash"));
+        assertThat(hr.get("market_events")).isEqualTo(hs.get("market_events"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> readOnlyFeed = (Map<String, Object>) sourceFeed(readOnly);
+        assertThat(readOnlyFeed).containsKey("read_ahead").doesNotContainKey("parse_ahead");
+        assertThat((Map<String, Object>) readOnlyFeed.get("read_ahead")).doesNotContainKey("prepared_by")
+                .containsEntry("thread", "soak-replay-reader");
+        for (String sink : List.of("jsonl", "sqlite")) {
+            assertIdentical(sink, rows(seq, sink), rows(readOnly, sink));
         }
 
         // the comparison can fail: a hand-off that delivers a batch before the one read ahead of it
