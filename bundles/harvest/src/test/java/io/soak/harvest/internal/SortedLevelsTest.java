@@ -60,16 +60,37 @@ class SortedLevelsTest {
                 if (op % 997 == 0) {
                     double probe = 1000 + r.nextInt(2000) * 0.25 - 500;
                     double key = bidSide ? probe : -probe;
-                    double[] keys = new double[side.size()];
-                    double[] top = side.topPrices(side.size());
-                    for (int i = 0; i < keys.length; i++) {
-                        keys[keys.length - 1 - i] = bidSide ? top[i] : -top[i];
-                    }
+                    double[] keys = keys(side, bidSide);
                     assertThat(side.find(key)).isEqualTo(java.util.Arrays.binarySearch(keys, key));
+                }
+                if (op % 53 == 0) {
+                    // keys on both sides of the last one set, near and past the levels looked at one by one, and
+                    // past both ends of the side
+                    double[] keys = keys(side, bidSide);
+                    for (int k = -24; k <= 24; k++) {
+                        double probe = px + k * 0.5 + (k % 3 == 0 ? 0.25 : 0);
+                        double key = bidSide ? probe : -probe;
+                        side.set(px, qty); // the hint back at the last level set
+                        assertThat(side.find(key)).as("%s %s", px, probe).isEqualTo(java.util.Arrays.binarySearch(keys, key));
+                    }
+                    for (double far : new double[] {-1e9, 1e9}) {
+                        side.set(px, qty);
+                        assertThat(side.find(far)).isEqualTo(java.util.Arrays.binarySearch(keys, far));
+                    }
                 }
             }
             assertThat(side.topPrices(1000)).containsExactly(model.keySet().stream().mapToDouble(Double::doubleValue).toArray());
             assertThat(side.topQuantities(1000)).containsExactly(model.values().stream().mapToDouble(Double::doubleValue).toArray());
         }
+    }
+
+    /** The side's keys, ascending, as {@link SortedLevels} holds them (bids by price, asks by negated price). */
+    private static double[] keys(SortedLevels side, boolean bidSide) {
+        double[] keys = new double[side.size()];
+        double[] top = side.topPrices(side.size());
+        for (int i = 0; i < keys.length; i++) {
+            keys[keys.length - 1 - i] = bidSide ? top[i] : -top[i];
+        }
+        return keys;
     }
 }
