@@ -7,8 +7,7 @@ package io.soak.harvest.internal;
  */
 final class Decimals {
 
-    /** 10^0 … 10^18, exact. */
-    static final double[] POW10 = new double[19];
+    private static final double[] POW10 = new double[19];
 
     static {
         double p = 1;

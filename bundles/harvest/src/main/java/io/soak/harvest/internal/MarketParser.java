@@ -812,32 +812,12 @@ final class MarketParser {
             return Double.NaN;
         }
         int d0 = ++pos;
-        // one pass: the digits are read into the mantissa while the closing quote is looked for (the same
-        // arithmetic as Decimals.parse, which takes over for anything past its plain case)
-        long mantissa = 0;
-        int digits = 0;
-        int scale = -1;
-        boolean any = false;
-        boolean plain = true;
         while (pos < end) {
             char c = buf[pos];
-            if (c >= '0' && c <= '9') {
-                any = true;
-                if (mantissa != 0 || c != '0') {
-                    digits++;
-                }
-                mantissa = mantissa * 10 + (c - '0');
-                if (scale >= 0) {
-                    scale++;
-                }
-            } else if (c == '.') {
-                if (scale >= 0) {
-                    plain = false;
-                }
-                scale = Math.max(scale, 0);
-            } else if (c == '"') {
+            if (c == '"') {
                 break;
-            } else {
+            }
+            if ((c < '0' || c > '9') && c != '.') {
                 return Double.NaN;
             }
             pos++;
@@ -846,9 +826,6 @@ final class MarketParser {
             return Double.NaN;
         }
         int d1 = pos++;
-        if (plain && any && digits <= 18 && scale <= 18) {
-            return scale <= 0 ? (double) mantissa : mantissa / Decimals.POW10[scale];
-        }
         try {
             return Decimals.parse(buf, d0, d1 - d0);
         } catch (NumberFormatException ex) {
