@@ -128,15 +128,6 @@ public final class CaptureTransform {
     }
 
     /**
-     * Serves a message of {@code recordedSymbol} as {@code servedSymbol} (see {@link Alias}). Symbols in any case;
-     * returns {@code json} unchanged when they are equal. A caller that aliases many messages keeps an
-     * {@link Alias} instead (its needles are built once).
-     */
-    public static String alias(String json, String recordedSymbol, String servedSymbol) {
-        return new Alias(recordedSymbol, servedSymbol).apply(json);
-    }
-
-    /**
      * Serves messages of one recorded symbol as another: rewrites the envelope's stream name prefix
      * ({@code "stream":"<recorded lower-case>@"} at the start of the text) and the data's symbol field (the first
      * {@code "s":"<RECORDED>"}). A combined-stream message has one of each; nothing else in it is touched, and

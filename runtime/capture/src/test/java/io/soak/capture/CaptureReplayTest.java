@@ -99,7 +99,7 @@ class CaptureReplayTest {
             assertThat(a.receivedNanos()).isEqualTo(b.receivedNanos());
             assertThat(CaptureTransform.streamOf(a.text())).startsWith("ethusdt@");
             assertThat(CaptureTransform.streamOf(b.text())).startsWith("solusdt@");
-            assertThat(b.text()).isEqualTo(CaptureTransform.alias(a.text(), "ETHUSDT", "SOLUSDT"));
+            assertThat(b.text()).isEqualTo(new CaptureTransform.Alias("ETHUSDT", "SOLUSDT").apply(a.text()));
         }
     }
 }

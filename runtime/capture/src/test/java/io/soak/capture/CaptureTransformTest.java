@@ -43,9 +43,9 @@ class CaptureTransformTest {
 
     @Test
     void aliasRewritesStreamAndSymbolOnly() {
-        String out = CaptureTransform.alias(TRADE, "BTCUSDT", "SOLUSDT");
+        String out = new CaptureTransform.Alias("BTCUSDT", "SOLUSDT").apply(TRADE);
         assertThat(out).startsWith("{\"stream\":\"solusdt@trade\"").contains("\"s\":\"SOLUSDT\"").doesNotContain("BTC", "btc");
-        assertThat(CaptureTransform.alias(TRADE, "btcusdt", "BTCUSDT")).isSameAs(TRADE);
+        assertThat(new CaptureTransform.Alias("btcusdt", "BTCUSDT").apply(TRADE)).isSameAs(TRADE);
     }
 
     @Test
