@@ -66,8 +66,18 @@ class SoakRunCommandIT {
     @Test
     void aRunRecordsWhereItsStartWentUpToTheFirstEvent() throws Exception {
         Path s = scenario("startup", "'pass', 'count'", "    metric 'status.processes.count.handled', '>', 0");
-        int code = soak("run", s.toString(), "--runs-dir", dir.resolve("runs").toString(), "--run-id", "start-1");
+        // as bin/soak starts a run that writes the class-data archive (DIST.md, "bin/soak"): the run marks it
+        // worth keeping once it handled its first event
+        Path part = dir.resolve("soak-1-2.4242.part");
+        System.setProperty("soak.cds.part", part.toString());
+        int code;
+        try {
+            code = soak("run", s.toString(), "--runs-dir", dir.resolve("runs").toString(), "--run-id", "start-1");
+        } finally {
+            System.clearProperty("soak.cds.part");
+        }
         assertThat(code).as(out + "\n" + err).isZero();
+        assertThat(dir.resolve("soak-1-2.4242.part.ok")).isRegularFile();
         @SuppressWarnings("unchecked")
         Map<String, Object> m = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readValue(dir.resolve("runs/start-1/run_manifest.json").toFile(), Map.class);
@@ -76,13 +86,30 @@ class SoakRunCommandIT {
         assertThat(startup).as("manifest startup section").isNotNull()
                 .containsKeys("command_at_ms", "config_loaded_at_ms", "scenario_classes", "scenario_compile_ms",
                         "scenario_eval_ms", "scenario_loaded_at_ms", "host_start_ms", "host_started_at_ms",
-                        "run_started_at_ms", "first_event_ms", "first_event_cpu_ms");
+                        "run_started_at_ms", "first_event_ms", "first_event_cpu_ms", "class_data_archive");
+        assertThat(startup.get("class_data_archive")).isEqualTo("none"); // started without bin/soak
         long first = ((Number) startup.get("first_event_ms")).longValue();
         assertThat(first).isGreaterThanOrEqualTo(((Number) startup.get("run_started_at_ms")).longValue())
                 .isGreaterThanOrEqualTo(((Number) startup.get("host_started_at_ms")).longValue())
                 .isGreaterThanOrEqualTo(((Number) startup.get("scenario_loaded_at_ms")).longValue());
         assertThat(startup.get("scenario_classes")).isIn("compiled", "memory"); // no disk cache in-process
-        assertThat(out.toString()).containsPattern("startup \\.+ first event \\d+ ms after the JVM started");
+        assertThat(out.toString()).containsPattern("startup \\.+ first event \\d+ ms after the JVM started")
+                .contains("class-data archive none");
+    }
+
+    @Test
+    void aRunThatFailsBeforeItsFirstEventDoesNotMarkTheClassDataArchiveItWrites() throws Exception {
+        Path s = Files.writeString(dir.resolve("bad.groovy"), "soak { name 'bad'; duration 1.minutes; nonsense 1 }\n");
+        Path part = dir.resolve("soak-1-2.4343.part");
+        System.setProperty("soak.cds.part", part.toString());
+        int code;
+        try {
+            code = soak("run", s.toString(), "--runs-dir", dir.resolve("runs").toString(), "--run-id", "bad-1");
+        } finally {
+            System.clearProperty("soak.cds.part");
+        }
+        assertThat(code).as(out + "\n" + err).isEqualTo(2);
+        assertThat(dir.resolve("soak-1-2.4343.part.ok")).doesNotExist();
     }
 
     @Test

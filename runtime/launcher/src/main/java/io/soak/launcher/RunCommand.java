@@ -427,6 +427,7 @@ final class RunCommand implements Callable<Integer> {
                                 startup.put("first_event_ms", firstMillis);
                                 startup.put("first_event_cpu_ms", StartupFigures.processCpuMillis());
                             }
+                            StartupFigures.firstEventReached();
                             return;
                         }
                     } catch (RuntimeException e) {

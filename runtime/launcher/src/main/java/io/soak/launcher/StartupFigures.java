@@ -14,7 +14,8 @@ import java.util.Map;
  * {@code host_started_at_ms}, {@code host_wait_ms} (how long the run waited for the host after the scenario was
  * loaded), {@code run_started_at_ms} (the engine is handed the plan) and {@code first_event_ms} (since the JVM
  * started, a stage handled its first event: the figure the goal of 2 s is about) with {@code first_event_cpu_ms},
- * the CPU time the process had used by then (all threads: on a busy machine the steadier figure).
+ * the CPU time the process had used by then (all threads: on a busy machine the steadier figure), and
+ * {@code class_data_archive} (what {@code bin/soak} did with the class-data archive).
  */
 final class StartupFigures implements RunExtension {
 
@@ -38,6 +39,31 @@ final class StartupFigures implements RunExtension {
     StartupFigures() {
         if (mainAtEpochMillis > 0) {
             figures.put("main_at_ms", sinceJvmStart(mainAtEpochMillis));
+        }
+        figures.put("class_data_archive", System.getProperty(CDS_PROPERTY, "none"));
+    }
+
+    /**
+     * What {@code bin/soak} did with the class-data archive (DIST.md, "bin/soak"): {@code used} (the JVM was given
+     * it), {@code writing} (this run writes it as it exits), {@code off} ({@code SOAK_CDS=off}), {@code none}.
+     */
+    static final String CDS_PROPERTY = "soak.cds";
+    /** The archive this run writes as it exits, when it does. */
+    static final String CDS_PART_PROPERTY = "soak.cds.part";
+
+    /**
+     * The run handled its first event: the archive its JVM writes at exit holds the classes of a whole start, and
+     * {@code bin/soak} may keep it (it keeps none from a run that failed before, which loaded only a part of them).
+     */
+    static void firstEventReached() {
+        String part = System.getProperty(CDS_PART_PROPERTY);
+        if (part == null || part.isBlank()) {
+            return;
+        }
+        try {
+            java.nio.file.Files.writeString(java.nio.file.Path.of(part + ".ok"), "first event\n");
+        } catch (java.io.IOException | RuntimeException e) {
+            // a cache: without the mark the archive is not kept and the next run writes another
         }
     }
 

@@ -104,10 +104,11 @@ public final class RunSummary {
                     value(get(m, "latency.total.p999_ms")), value(get(m, "latency.total.max_ms")), get(m, "latency.mode"))));
         }
         if (get(m, "startup.first_event_ms") != null) {
-            f.add(kv("startup", String.format(Locale.ROOT, "first event %s ms after the JVM started (scenario %s ms, %s; host %s ms)",
+            f.add(kv("startup", String.format(Locale.ROOT, "first event %s ms after the JVM started (scenario %s ms, %s; host %s ms; class-data archive %s)",
                     value(get(m, "startup.first_event_ms")), value(get(m, "startup.scenario_load_ms")),
                     "disk".equals(get(m, "startup.scenario_classes")) ? "classes from the cache" : "compiled",
-                    value(get(m, "startup.host_start_ms")))));
+                    value(get(m, "startup.host_start_ms")),
+                    get(m, "startup.class_data_archive") == null ? "none" : get(m, "startup.class_data_archive"))));
         }
         f.add(kv("resources", String.format(Locale.ROOT, "peak RSS %s MB, open files max %s, threads max %s",
                 value(get(m, "resource_usage.max_rss_mb")), value(get(m, "resource_usage.max_open_files")),
