@@ -68,14 +68,7 @@ class SoakRunCommandIT {
         Path s = scenario("startup", "'pass', 'count'", "    metric 'status.processes.count.handled', '>', 0");
         // as bin/soak starts a run that writes the class-data archive (DIST.md, "bin/soak"): the run marks it
         // worth keeping once it handled its first event
-        Path part = dir.resolve("soak-1-2.4242.part");
-        System.setProperty("soak.cds.part", part.toString());
-        int code;
-        try {
-            code = soak("run", s.toString(), "--runs-dir", dir.resolve("runs").toString(), "--run-id", "start-1");
-        } finally {
-            System.clearProperty("soak.cds.part");
-        }
+        int code = runWritingClassDataArchive(dir.resolve("soak-1-2.4242.part"), s, "start-1");
         assertThat(code).as(out + "\n" + err).isZero();
         assertThat(dir.resolve("soak-1-2.4242.part.ok")).isRegularFile();
         @SuppressWarnings("unchecked")
@@ -100,16 +93,19 @@ class SoakRunCommandIT {
     @Test
     void aRunThatFailsBeforeItsFirstEventDoesNotMarkTheClassDataArchiveItWrites() throws Exception {
         Path s = Files.writeString(dir.resolve("bad.groovy"), "soak { name 'bad'; duration 1.minutes; nonsense 1 }\n");
-        Path part = dir.resolve("soak-1-2.4343.part");
+        int code = runWritingClassDataArchive(dir.resolve("soak-1-2.4343.part"), s, "bad-1");
+        assertThat(code).as(out + "\n" + err).isEqualTo(2);
+        assertThat(dir.resolve("soak-1-2.4343.part.ok")).doesNotExist();
+    }
+
+    /** {@code soak run} as bin/soak starts the run that writes the class-data archive {@code part} as it exits. */
+    private int runWritingClassDataArchive(Path part, Path scenario, String runId) throws Exception {
         System.setProperty("soak.cds.part", part.toString());
-        int code;
         try {
-            code = soak("run", s.toString(), "--runs-dir", dir.resolve("runs").toString(), "--run-id", "bad-1");
+            return soak("run", scenario.toString(), "--runs-dir", dir.resolve("runs").toString(), "--run-id", runId);
         } finally {
             System.clearProperty("soak.cds.part");
         }
-        assertThat(code).as(out + "\n" + err).isEqualTo(2);
-        assertThat(dir.resolve("soak-1-2.4343.part.ok")).doesNotExist();
     }
 
     @Test
