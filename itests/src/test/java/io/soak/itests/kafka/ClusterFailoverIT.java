@@ -192,7 +192,10 @@ class ClusterFailoverIT {
         assertThat(sqlite).isEqualTo(expected);
         assertThat(jsonl.stream().distinct().count()).as("no decision twice").isEqualTo(jsonl.size());
 
-        long dropped = ((Number) at(manifest(runDir(runId, "sinks")), "cluster.duplicates_dropped.decision")).longValue();
+        // replayed decisions the sinks node dropped: none when the dead node had published nothing past the offset
+        // its partitions were taken over from (the counters list only topics that counted one; seen in CI, stop 23)
+        Number droppedCount = (Number) at(manifest(runDir(runId, "sinks")), "cluster.duplicates_dropped.decision");
+        long dropped = droppedCount == null ? 0 : droppedCount.longValue();
         System.out.printf("cluster failover IT: %d decisions in both sinks (= the one-node run), kill -> takeover %d ms "
                         + "(recorded %s ms), %d replayed decisions dropped by (topic, symbol, seq), cluster wall %.1f s%n"
                         + "failovers after the kill: %s%n",

@@ -19,6 +19,14 @@ import java.util.Map;
  */
 final class StartupFigures implements RunExtension {
 
+    /**
+     * What {@code bin/soak} did with the class-data archive (DIST.md, "bin/soak"): {@code used} (the JVM was given
+     * it), {@code writing} (this run writes it as it exits), {@code off} ({@code SOAK_CDS=off}), {@code none}.
+     */
+    static final String CDS_PROPERTY = "soak.cds";
+    /** The archive this run writes as it exits, when it does. */
+    static final String CDS_PART_PROPERTY = "soak.cds.part";
+
     private static volatile long mainAtEpochMillis;
     private final Map<String, Object> figures = new LinkedHashMap<>();
 
@@ -42,14 +50,6 @@ final class StartupFigures implements RunExtension {
         }
         figures.put("class_data_archive", System.getProperty(CDS_PROPERTY, "none"));
     }
-
-    /**
-     * What {@code bin/soak} did with the class-data archive (DIST.md, "bin/soak"): {@code used} (the JVM was given
-     * it), {@code writing} (this run writes it as it exits), {@code off} ({@code SOAK_CDS=off}), {@code none}.
-     */
-    static final String CDS_PROPERTY = "soak.cds";
-    /** The archive this run writes as it exits, when it does. */
-    static final String CDS_PART_PROPERTY = "soak.cds.part";
 
     /**
      * The run handled its first event: the archive its JVM writes at exit holds the classes of a whole start, and
