@@ -177,23 +177,24 @@ public final class CaptureTransform {
                 return json;
             }
             StringBuilder out = new StringBuilder(json.length() + 2 * (toUpper.length() - fromUpper.length()));
-            int copied;
-            if (stream >= 0 && (symbol < 0 || stream < symbol)) {
-                out.append(json, 0, stream).append(toLower);
-                copied = stream + fromLower.length();
-                if (symbol >= 0) {
-                    out.append(json, copied, symbol).append(toUpper);
-                    copied = symbol + fromUpper.length();
-                }
-            } else {
-                out.append(json, 0, symbol).append(toUpper);
-                copied = symbol + fromUpper.length();
-                if (stream >= 0) {
-                    out.append(json, copied, stream).append(toLower);
-                    copied = stream + fromLower.length();
-                }
+            boolean streamFirst = stream >= 0 && (symbol < 0 || stream < symbol);
+            int copied = 0;
+            if (streamFirst) {
+                copied = replace(out, json, copied, stream, fromLower.length(), toLower);
+            }
+            if (symbol >= 0) {
+                copied = replace(out, json, copied, symbol, fromUpper.length(), toUpper);
+            }
+            if (stream >= 0 && !streamFirst) {
+                copied = replace(out, json, copied, stream, fromLower.length(), toLower);
             }
             return out.append(json, copied, json.length()).toString();
+        }
+
+        /** Appends the text from {@code copied} to {@code at}, then {@code to} for its {@code length} characters. */
+        private static int replace(StringBuilder out, String json, int copied, int at, int length, String to) {
+            out.append(json, copied, at).append(to);
+            return at + length;
         }
     }
 
